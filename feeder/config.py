@@ -1,0 +1,473 @@
+"""config.yaml, loaded and validated into frozen dataclasses.
+
+Every key is read through :class:`_Section`, which records the key's dotted path (so the
+documentation test can list them all) and turns any wrong type, bad value or unknown key into a
+:class:`~feeder.errors.ConfigError` that names the key. Secrets never live here: see
+:func:`secret_key`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import ConfigError
+from .ladder import Level
+from .timeutil import parse_iso
+
+T = TypeVar("T")
+
+KNOWN_SOURCES = ("smhi", "lansstyrelsen", "vma", "krisinformation")
+
+DEFAULT_URLS = {
+    "smhi": "https://opendata-download-warnings.smhi.se/ibww/api/version/1/warning.json",
+    "lansstyrelsen": "https://www.lansstyrelsen.se/vasternorrland/om-oss/nyheter-och-press/nyheter---vasternorrland.html",
+    "vma": "https://vmaapi.sr.se/api/v3/alerts",
+    "krisinformation": "https://api.krisinformation.se/v3/news",
+}
+DEFAULT_INTERVALS = {"smhi": 120, "lansstyrelsen": 900, "vma": 60, "krisinformation": 300}
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    name: str
+    county_id: int
+    municipalities: dict[str, str]
+    """Municipality code → name, for targeting (``areas``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    database: Path
+    output_dir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    host: str
+    port: int
+    public_url: str
+    """The public base URL (ends in ``/``) under which output_dir is served: self links use it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Banner:
+    min_level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class Feeds:
+    max_items: int
+    title: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    connect_timeout: float
+    read_timeout: float
+    max_bytes: int
+    backoff_max: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    name: str
+    enabled: bool
+    url: str
+    interval: int
+    stale_after: int
+    max_articles: int = 10
+    article_delay: float = 1.0
+    level: Level = Level.INFO
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    title: str
+    match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StandingNotice:
+    id: str
+    fields: dict[str, Any]
+    """The raw notice fields, validated by :mod:`feeder.notices` when loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path | None
+    region: Region
+    storage: Storage
+    server: Server
+    banner: Banner
+    feeds: Feeds
+    http: HttpSettings
+    sources: dict[str, SourceConfig]
+    topics: tuple[Topic, ...]
+    notices: tuple[StandingNotice, ...] = field(default=())
+
+    def source(self, name: str) -> SourceConfig:
+        return self.sources[name]
+
+    @property
+    def enabled_sources(self) -> list[str]:
+        return [name for name, src in self.sources.items() if src.enabled]
+
+
+# --------------------------------------------------------------------------------- reading
+
+_KEYS_SEEN: set[str] = set()
+
+
+class _Section:
+    """One mapping of the YAML file, read key by key with the key's dotted path in every error."""
+
+    def __init__(self, data: object, path: str) -> None:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"must be a mapping, got {_kind(data)}", path or "(top level)")
+        self.data: dict[str, Any] = data
+        self.path = path
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def get(
+        self,
+        name: str,
+        kind: type[T] | tuple[type, ...],
+        default: T | None = None,
+        *,
+        required: bool = False,
+        check: Callable[[Any], str | None] | None = None,
+    ) -> Any:
+        _KEYS_SEEN.add(_generic(self.key(name)))
+        self.used.add(name)
+        if name not in self.data or self.data[name] is None:
+            if required:
+                raise ConfigError("is required", self.key(name))
+            return default
+        value = self.data[name]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) and bool not in kinds:
+            raise ConfigError(f"must be {_names(kinds)}, got a boolean", self.key(name))
+        if not isinstance(value, kinds):
+            raise ConfigError(f"must be {_names(kinds)}, got {_kind(value)}", self.key(name))
+        if check is not None:
+            problem = check(value)
+            if problem:
+                raise ConfigError(problem, self.key(name))
+        return value
+
+    def section(self, name: str) -> _Section:
+        _KEYS_SEEN.add(_generic(self.key(name)))
+        self.used.add(name)
+        return _Section(self.data.get(name), self.key(name))
+
+    def items(self, name: str) -> Iterator[_Section]:
+        _KEYS_SEEN.add(_generic(self.key(name)))
+        self.used.add(name)
+        value = self.data.get(name)
+        if value is None:
+            return
+        if not isinstance(value, list):
+            raise ConfigError(f"must be a list, got {_kind(value)}", self.key(name))
+        for index, entry in enumerate(value):
+            yield _Section(entry, f"{self.key(name)}[{index}]")
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used, key=str)
+        if unknown:
+            raise ConfigError("unknown key", self.key(str(unknown[0])))
+
+
+def _generic(path: str) -> str:
+    return re.sub(r"\[\d+\]", "[]", path)
+
+
+def _kind(value: object) -> str:
+    return {
+        dict: "a mapping", list: "a list", str: "a string", int: "a number",
+        float: "a number", bool: "a boolean", type(None): "nothing",
+    }.get(type(value), type(value).__name__)
+
+
+def _names(kinds: tuple[type, ...]) -> str:
+    words = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+             list: "a list", dict: "a mapping"}
+    return " or ".join(words.get(k, k.__name__) for k in kinds)
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else f"must be greater than 0, got {value}"
+
+
+def _port(value: int) -> str | None:
+    return None if 1 <= value <= 65535 else f"must be a port number 1-65535, got {value}"
+
+
+def _http_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an http(s) URL, got {value!r}"
+    return None
+
+
+def _nonempty(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def _level(value: str | int) -> str | None:
+    try:
+        Level.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+_TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _topic_id(value: str) -> str | None:
+    if _TOPIC_ID.match(value):
+        return None
+    return f"must be lower-case letters, digits and '-', got {value!r} (it names files)"
+
+
+def _read_region(root: _Section) -> Region:
+    sec = root.section("region")
+    name = sec.get("name", str, "Västernorrlands län", check=_nonempty)
+    county = sec.get(
+        "county_id", int, 22,
+        check=lambda v: None if 1 <= v <= 99 else f"must be a county code 1-99, got {v}",
+    )
+    munis: dict[str, str] = {}
+    raw = sec.get("municipalities", dict, None)
+    if raw is None and county == 22:
+        raw = {
+            "2260": "Ånge", "2262": "Timrå", "2280": "Härnösand", "2281": "Sundsvall",
+            "2282": "Kramfors", "2283": "Sollefteå", "2284": "Örnsköldsvik",
+        }
+    for code, muni in (raw or {}).items():
+        code_s = str(code)
+        if not re.fullmatch(r"\d{4}", code_s):
+            raise ConfigError(f"municipality code must be 4 digits, got {code!r}",
+                              "region.municipalities")
+        if not isinstance(muni, str) or not muni.strip():
+            raise ConfigError(f"name of {code_s} must be a string", "region.municipalities")
+        munis[code_s] = muni.strip()
+    sec.finish()
+    return Region(name=name.strip(), county_id=county, municipalities=munis)
+
+
+def _read_sources(root: _Section) -> dict[str, SourceConfig]:
+    sec = root.section("sources")
+    out: dict[str, SourceConfig] = {}
+    for name in KNOWN_SOURCES:
+        src = sec.section(name)
+        enabled_default = name in ("smhi", "lansstyrelsen") or name in sec.data
+        enabled = src.get("enabled", bool, enabled_default)
+        url = src.get("url", str, DEFAULT_URLS[name], check=_http_url)
+        interval = src.get("interval", int, DEFAULT_INTERVALS[name], check=_positive)
+        stale_after = src.get("stale_after", int, max(interval * 4, 600), check=_positive)
+        if stale_after < interval:
+            raise ConfigError(
+                f"must be at least the interval ({interval} s), got {stale_after}",
+                src.key("stale_after"),
+            )
+        extra: dict[str, Any] = {}
+        if name == "lansstyrelsen":
+            extra["max_articles"] = src.get("max_articles", int, 10, check=_positive)
+            extra["article_delay"] = src.get(
+                "article_delay", float, 1.0,
+                check=lambda v: None if v >= 0 else f"must be 0 or more, got {v}",
+            )
+        if name == "krisinformation":
+            extra["level"] = Level.parse(src.get("level", (str, int), "info", check=_level))
+        src.finish()
+        out[name] = SourceConfig(name, enabled, url, interval, stale_after, **extra)
+    sec.finish()
+    return out
+
+
+def _read_topics(root: _Section) -> tuple[Topic, ...]:
+    topics: list[Topic] = []
+    ids: set[str] = set()
+    for entry in root.items("topics"):
+        tid = entry.get("id", str, required=True, check=_topic_id)
+        if tid in ids:
+            raise ConfigError(f"duplicate topic id {tid!r}", entry.key("id"))
+        ids.add(tid)
+        title = entry.get("title", str, required=True, check=_nonempty)
+        words = entry.get("match", list, [])
+        for i, word in enumerate(words):
+            if not isinstance(word, str) or not word.strip():
+                raise ConfigError("must be a non-empty string", f"{entry.key('match')}[{i}]")
+        entry.finish()
+        topics.append(Topic(tid, title.strip(), tuple(w.strip() for w in words)))
+    return tuple(topics)
+
+
+NOTICE_KEYS = ("title", "body", "level", "starts", "expires", "url", "topics", "areas")
+
+
+def _read_notices(root: _Section, topic_ids: set[str]) -> tuple[StandingNotice, ...]:
+    out: list[StandingNotice] = []
+    seen: set[str] = set()
+    for entry in root.items("notices"):
+        nid = entry.get(
+            "id", str, required=True,
+            check=lambda v: None if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", v)
+            else f"must be letters, digits, '.', '_' or '-', got {v!r}",
+        )
+        if nid in seen:
+            raise ConfigError(f"duplicate notice id {nid!r}", entry.key("id"))
+        seen.add(nid)
+        fields: dict[str, Any] = {}
+        fields["title"] = entry.get("title", str, required=True)
+        fields["body"] = entry.get("body", str, "")
+        fields["level"] = entry.get("level", (str, int), "info", check=_level)
+        for key in ("starts", "expires"):
+            value = entry.get(key, (str, object), None)
+            if value is not None:
+                text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+                try:
+                    parse_iso(text)
+                except ValueError:
+                    raise ConfigError(f"must be an ISO 8601 time, got {value!r}",
+                                      entry.key(key)) from None
+                fields[key] = text
+        fields["url"] = entry.get("url", str, None, check=_http_url)
+        fields["topics"] = entry.get("topics", list, [])
+        for t in fields["topics"]:
+            if t not in topic_ids:
+                raise ConfigError(f"unknown topic {t!r}", entry.key("topics"))
+        fields["areas"] = [str(a) for a in entry.get("areas", list, [])]
+        entry.finish()
+        out.append(StandingNotice(nid, fields))
+    return tuple(out)
+
+
+def from_dict(data: object, path: Path | None = None) -> Config:
+    """Validate a parsed YAML document. Relative storage paths are relative to ``path``'s folder."""
+    root = _Section(data, "")
+    base = path.parent if path is not None else Path.cwd()
+    region = _read_region(root)
+
+    st = root.section("storage")
+    database = base / st.get("database", str, "var/feeder.sqlite3", check=_nonempty)
+    output_dir = base / st.get("output_dir", str, "var/public", check=_nonempty)
+    st.finish()
+
+    sv = root.section("server")
+    host = sv.get("host", str, "127.0.0.1", check=_nonempty)
+    port = sv.get("port", int, 8080, check=_port)
+    public_url = sv.get("public_url", str, f"http://{host}:{port}/", check=_http_url)
+    if not public_url.endswith("/"):
+        public_url += "/"
+    sv.finish()
+
+    bn = root.section("banner")
+    min_level = Level.parse(bn.get("min_level", (str, int), "notice", check=_level))
+    bn.finish()
+
+    fd = root.section("feeds")
+    feeds = Feeds(
+        max_items=fd.get("max_items", int, 100, check=_positive),
+        title=fd.get("title", str, f"Aktuellt i {region.name}", check=_nonempty),
+        description=fd.get(
+            "description", str,
+            f"Varningar, meddelanden och nyheter för {region.name}.", check=_nonempty,
+        ),
+    )
+    fd.finish()
+
+    hp = root.section("http")
+    http = HttpSettings(
+        connect_timeout=hp.get("connect_timeout", float, 5.0, check=_positive),
+        read_timeout=hp.get("read_timeout", float, 20.0, check=_positive),
+        max_bytes=hp.get("max_bytes", int, 5_000_000, check=_positive),
+        backoff_max=hp.get("backoff_max", int, 3600, check=_positive),
+    )
+    hp.finish()
+
+    sources = _read_sources(root)
+    topics = _read_topics(root)
+    notices = _read_notices(root, {t.id for t in topics})
+    root.finish()
+    return Config(
+        path=path,
+        region=region,
+        storage=Storage(database=database, output_dir=output_dir),
+        server=Server(host=host, port=port, public_url=public_url),
+        banner=Banner(min_level=min_level),
+        feeds=feeds,
+        http=http,
+        sources=sources,
+        topics=topics,
+        notices=notices,
+    )
+
+
+def default_path() -> Path:
+    """``$FEEDER_CONFIG``, then ``./config.yaml``."""
+    return Path(os.environ.get("FEEDER_CONFIG") or "config.yaml")
+
+
+def load(path: Path | str | None = None) -> Config:
+    """Read and validate a config file; every problem is a :class:`ConfigError`."""
+    path = Path(path) if path is not None else default_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {str(path)!r} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {str(path)!r}: {exc}") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return from_dict(data, path.resolve())
+
+
+def known_keys() -> set[str]:
+    """Every key path the loader reads (``topics[].id`` style), for the documentation test."""
+    _KEYS_SEEN.clear()
+    from_dict(
+        {
+            "topics": [{"id": "x", "title": "X", "match": ["x"]}],
+            "notices": [{"id": "n", "title": "N"}],
+            "sources": {name: {} for name in KNOWN_SOURCES},
+        }
+    )
+    return set(_KEYS_SEEN)
+
+
+def secret_key() -> bytes | None:
+    """The session-signing key: ``$FEEDER_SECRET_KEY`` or ``$CREDENTIALS_DIRECTORY/secret_key``."""
+    value = os.environ.get("FEEDER_SECRET_KEY")
+    if value:
+        return value.encode()
+    cred_dir = os.environ.get("CREDENTIALS_DIRECTORY")
+    if cred_dir:
+        path = Path(cred_dir) / "secret_key"
+        if path.is_file():
+            data = path.read_bytes().strip()
+            return data or None
+    return None

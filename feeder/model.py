@@ -1,0 +1,154 @@
+"""Our own dataclasses: what the rest of feeder sees instead of any library's types."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from .ladder import Level
+from .timeutil import iso_z
+
+SOURCE_NAMES = {
+    "smhi": "SMHI",
+    "lansstyrelsen": "Länsstyrelsen",
+    "notice": "Länsstyrelsen",
+    "vma": "Sveriges Radio (VMA)",
+    "krisinformation": "Krisinformation",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One published thing: an SMHI warning area, a news article, an editor notice, a VMA.
+
+    ``id`` is stable across polls and unique across sources. ``title`` is plain text; ``html`` is
+    sanitised HTML. All times are aware UTC.
+    """
+
+    id: str
+    source: str
+    level: Level
+    title: str
+    html: str
+    published: datetime
+    updated: datetime
+    url: str | None = None
+    summary: str = ""
+    level_reason: str = ""
+    credit: str = ""
+    starts: datetime | None = None
+    expires: datetime | None = None
+    ended: datetime | None = None
+    withdrawn: bool = False
+    status: str = "published"
+    topics: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    author: str = ""
+
+    @property
+    def source_name(self) -> str:
+        """Who is credited as the source (SMHI's terms require SMHI to be named)."""
+        return self.credit or SOURCE_NAMES.get(self.source, self.source)
+
+    @property
+    def is_alert(self) -> bool:
+        return self.level >= Level.NOTICE
+
+    def is_active(self, now: datetime) -> bool:
+        """Started, not yet expired, not ended or withdrawn, and published (not a draft)."""
+        if self.status != "published" or self.withdrawn or self.ended is not None:
+            return False
+        if self.starts is not None and self.starts > now:
+            return False
+        return self.expires is None or self.expires > now
+
+    def is_over(self, now: datetime) -> bool:
+        """Ended, withdrawn or past its end time."""
+        return (
+            self.withdrawn
+            or self.ended is not None
+            or (self.expires is not None and self.expires <= now)
+        )
+
+    def content_hash(self) -> str:
+        """A hash of everything that, when changed upstream, makes a new version."""
+        payload = {
+            "source": self.source,
+            "level": int(self.level),
+            "title": self.title,
+            "html": self.html,
+            "url": self.url,
+            "summary": self.summary,
+            "level_reason": self.level_reason,
+            "credit": self.credit,
+            "published": iso_z(self.published),
+            "updated": iso_z(self.updated),
+            "starts": iso_z(self.starts),
+            "expires": iso_z(self.expires),
+            "status": self.status,
+            "topics": list(self.topics),
+            "areas": list(self.areas),
+            "author": self.author,
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def evolve(self, **changes: object) -> Item:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What we know of one upstream source between polls."""
+
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    retry_at: datetime | None = None
+    state: str = "new"
+    """``new`` (never polled), ``ok``, ``failing`` or ``stale``: the state shown in outputs."""
+    since: datetime | None = None
+    """When ``state`` last changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """A source's state as outputs show it, computed at one instant."""
+
+    name: str
+    ok: bool
+    stale: bool
+    since: datetime | None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    stale_after: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    item_id: str | None
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated)

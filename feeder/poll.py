@@ -1,0 +1,146 @@
+"""Polling: run a source, store what it found, end what vanished, record success or failure.
+
+The same for every source. A failure of any kind is recorded with its reason and never deletes,
+ends or rewrites stored items; an unexpected exception in a source is a failure too, never a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .config import Config
+from .errors import FeederError, SourceError
+from .fetch import Fetcher
+from .sources import PollContext, poller
+from .store import Store
+from .timeutil import iso_z, utcnow
+
+log = logging.getLogger("feeder.poll")
+
+
+@dataclass
+class PollOutcome:
+    source: str
+    ok: bool
+    skipped: bool = False
+    error: str | None = None
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    not_modified: bool = False
+    warnings: list[str] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.ended)
+
+
+def backoff_delay(failures: int, interval: int, cap: int, rng: random.Random | None = None) -> float:
+    """Exponential backoff with full jitter: after n failures wait up to interval·2^(n-1), capped."""
+    rng = rng or random.Random()
+    ceiling = min(cap, interval * 2 ** max(0, failures - 1))
+    return max(float(interval), rng.uniform(ceiling / 2, ceiling))
+
+
+def poll_source(
+    name: str,
+    store: Store,
+    config: Config,
+    fetcher: Fetcher,
+    *,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    respect_backoff: bool = True,
+) -> PollOutcome:
+    now = now or utcnow()
+    started = time.perf_counter()
+    source = config.sources[name]
+    state = store.source_state(name)
+    outcome = PollOutcome(source=name, ok=False)
+    if respect_backoff and state.retry_at is not None and now < state.retry_at:
+        outcome.skipped = True
+        outcome.error = f"backing off until {iso_z(state.retry_at)} after: {state.last_error}"
+        _log(outcome)
+        return outcome
+    known = {item.id: item for item in store.items(name)}
+    ctx = PollContext(config, source, state, known, now, fetcher, sleep)
+    try:
+        result = poller(name)(ctx)
+    except SourceError as exc:
+        _fail(store, config, outcome, exc.reason, now, exc.retry_after)
+    except FeederError as exc:
+        _fail(store, config, outcome, str(exc), now, None)
+    except Exception as exc:  # a bug in a parser must not stop the other sources
+        log.exception("source %s raised unexpectedly", name)
+        _fail(store, config, outcome, f"internal error: {type(exc).__name__}: {exc}", now, None)
+    else:
+        outcome.ok = True
+        outcome.not_modified = result.not_modified
+        outcome.warnings = list(result.warnings)
+        if not result.not_modified:
+            upserted = store.upsert(result.items, now)
+            outcome.inserted, outcome.updated = upserted.inserted, upserted.updated
+            outcome.unchanged = upserted.unchanged
+            if result.complete:
+                outcome.ended = store.end_missing(name, (i.id for i in result.items), now)
+        store.record_success(
+            name, now, etag=result.etag, last_modified=result.last_modified,
+            keep_validators=result.not_modified,
+        )
+    outcome.duration = time.perf_counter() - started
+    _log(outcome)
+    return outcome
+
+
+def _fail(
+    store: Store,
+    config: Config,
+    outcome: PollOutcome,
+    reason: str,
+    now: datetime,
+    retry_after: float | None,
+) -> None:
+    failures = store.source_state(outcome.source).failures + 1
+    delay = backoff_delay(failures, config.sources[outcome.source].interval, config.http.backoff_max)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, float(config.http.backoff_max)))
+    # The first failure is retried at the next regular poll; backoff starts with the second.
+    retry_at = now + timedelta(seconds=delay) if failures > 1 or retry_after else None
+    store.record_failure(outcome.source, now, reason, retry_at=retry_at)
+    outcome.error = reason
+
+
+def poll_sources(
+    names: Iterable[str],
+    store: Store,
+    config: Config,
+    fetcher: Fetcher,
+    *,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[PollOutcome]:
+    return [poll_source(n, store, config, fetcher, now=now, sleep=sleep) for n in names]
+
+
+def _log(o: PollOutcome) -> None:
+    if o.skipped:
+        log.warning("poll source=%s outcome=skipped reason=%r", o.source, o.error)
+    elif not o.ok:
+        log.warning("poll source=%s outcome=failed error=%r duration=%.2fs",
+                    o.source, o.error, o.duration)
+    else:
+        log.info(
+            "poll source=%s outcome=%s new=%d updated=%d ended=%d unchanged=%d warnings=%d"
+            " duration=%.2fs",
+            o.source, "not-modified" if o.not_modified else "ok", len(o.inserted),
+            len(o.updated), len(o.ended), o.unchanged, len(o.warnings), o.duration,
+        )
+    for warning in o.warnings:
+        log.warning("poll source=%s warning=%r", o.source, warning)
