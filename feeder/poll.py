@@ -42,8 +42,10 @@ class PollOutcome:
         return bool(self.inserted or self.updated or self.ended)
 
 
-def backoff_delay(failures: int, interval: int, cap: int, rng: random.Random | None = None) -> float:
-    """Exponential backoff with full jitter: after n failures wait up to interval·2^(n-1), capped."""
+def backoff_delay(
+    failures: int, interval: int, cap: int, rng: random.Random | None = None
+) -> float:
+    """Exponential backoff with jitter: after n failures wait about interval·2^(n-1), capped."""
     rng = rng or random.Random()
     ceiling = min(cap, interval * 2 ** max(0, failures - 1))
     return max(float(interval), rng.uniform(ceiling / 2, ceiling))
@@ -108,7 +110,8 @@ def _fail(
     retry_after: float | None,
 ) -> None:
     failures = store.source_state(outcome.source).failures + 1
-    delay = backoff_delay(failures, config.sources[outcome.source].interval, config.http.backoff_max)
+    interval = config.sources[outcome.source].interval
+    delay = backoff_delay(failures, interval, config.http.backoff_max)
     if retry_after is not None:
         delay = max(delay, min(retry_after, float(config.http.backoff_max)))
     # The first failure is retried at the next regular poll; backoff starts with the second.

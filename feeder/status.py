@@ -42,7 +42,9 @@ def stale_moment(state: SourceState, stale_after: int) -> datetime | None:
     return None
 
 
-def statuses(config: Config, states: dict[str, SourceState], now: datetime) -> dict[str, SourceStatus]:
+def statuses(
+    config: Config, states: dict[str, SourceState], now: datetime
+) -> dict[str, SourceStatus]:
     """Status of every enabled source, in config order."""
     out: dict[str, SourceStatus] = {}
     for name in config.enabled_sources:

@@ -18,7 +18,7 @@ def _run(db: sqlite3.Connection, script: str) -> None:
 
 
 def _v1(db: sqlite3.Connection) -> None:
-    _run(db, 
+    _run(db,
         """
         CREATE TABLE items (
             id           TEXT PRIMARY KEY,
@@ -60,7 +60,7 @@ def _v1(db: sqlite3.Connection) -> None:
 
 def _v2(db: sqlite3.Connection) -> None:
     # The audit log of editor actions, and the state/since pair shown in banner.json.
-    _run(db, 
+    _run(db,
         """
         CREATE TABLE audit (
             id      INTEGER PRIMARY KEY AUTOINCREMENT,
