@@ -1,0 +1,47 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feeder import config as config_mod
+from feeder.config import Config
+from feeder.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOW = datetime(2026, 6, 12, 10, 0, 0, tzinfo=UTC)
+"""A fixed "now" that suits the SMHI fixtures (see tests/fixtures/smhi/README.md)."""
+
+TOPIC = {
+    "id": "handlingsplan-mot-vald",
+    "title": "Handlingsplan mot våld",
+    "match": ["handlingsplan mot våld", "mäns våld mot kvinnor", "våld i nära relationer"],
+}
+
+
+def make_config(tmp_path: Path, **overrides: object) -> Config:
+    """A valid config with storage in tmp_path; ``overrides`` replace top-level sections."""
+    data: dict[str, object] = {
+        "region": {"name": "Västernorrlands län", "county_id": 22},
+        "storage": {"database": "db.sqlite3", "output_dir": "public"},
+        "server": {"host": "127.0.0.1", "port": 8080},
+        "topics": [TOPIC],
+    }
+    data.update(overrides)
+    path = tmp_path / "config.yaml"
+    return config_mod.from_dict(data, path)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def store(config: Config) -> Iterator[Store]:
+    with Store(config.storage.database) as s:
+        yield s
