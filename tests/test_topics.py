@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feeder.config import Topic
+from feeder.ladder import Level
+from feeder.model import Item
+from feeder.topics import matches, topics_for
+from tests.conftest import NOW, TOPIC
+
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed.txt"
+PLAN = Topic(TOPIC["id"], TOPIC["title"], tuple(TOPIC["match"]))  # type: ignore[arg-type]
+
+
+def news(title: str, html: str = "", topics: tuple[str, ...] = ()) -> Item:
+    return Item(id="https://x/a.html", source="lansstyrelsen", level=Level.INFO, title=title,
+                html=html, published=NOW, updated=NOW, topics=topics)
+
+
+def test_seed_article_is_in_the_action_plan_topic() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    item = news("Kraftsamling mot våldet i Västernorrland", "<p>" + text + "</p>")
+    assert topics_for(item, [PLAN]) == ("handlingsplan-mot-vald",)
+
+
+@pytest.mark.parametrize(
+    ("title", "html", "hit"),
+    [("MÄNS VÅLD MOT KVINNOR", "", True),
+     ("Konferens", "<p>om våld i\n nära relationer</p>", True),
+     ("Handlingsplan mot våldet", "", True),
+     ("Strandskydd", "<p>Nya regler för strandskydd</p>", False),
+     ("Ovåld", "<p>kvinnovåld</p>", False)],
+)
+def test_matching_is_case_insensitive_from_word_start(title: str, html: str, hit: bool) -> None:
+    assert matches(PLAN, news(title, html)) is hit
+
+
+def test_explicit_topic_on_a_notice() -> None:
+    other = Topic("vatten", "Vatten", ())
+    item = news("Vattenavstängning", topics=("vatten",))
+    assert topics_for(item, [PLAN, other]) == ("vatten",)
