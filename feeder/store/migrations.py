@@ -79,5 +79,24 @@ def _v2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(db: sqlite3.Connection) -> None:
+    # Editor accounts (feeder/editors/accounts.py): scrypt password hash, SHA-256 of the API
+    # token, and a session generation that logging out bumps (ends the signed sessions).
+    _run(db,
+        """
+        CREATE TABLE editors (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role          TEXT NOT NULL CHECK (role IN ('editor', 'publisher')),
+            password_hash TEXT,
+            token_hash    TEXT UNIQUE,
+            session_gen   INTEGER NOT NULL DEFAULT 0,
+            created       TEXT NOT NULL,
+            token_created TEXT
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
