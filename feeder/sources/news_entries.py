@@ -1,0 +1,94 @@
+"""What the county's news list gives: entries, their canonical URLs (the item ids), the pattern.
+
+Plain data and string functions; no markup, no I/O (the parsing is in ``news_parser``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+__all__ = ["ListEntry", "ListPage", "article_pattern", "canonical_url", "dedupe", "same_site"]
+
+_COUNTY_LIST = re.compile(r"/nyheter---([a-z0-9-]+?)(?:\.html?|/)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One article as the list page (or the feed) shows it. ``url`` is canonical: the item id."""
+
+    url: str
+    title: str
+    date: datetime | None = None
+    """Aware UTC, or None when the list shows no date and the URL has none."""
+    lead: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """What a list page gives: its entries, how they were found, and an advertised feed."""
+
+    entries: list[ListEntry]
+    method: Literal["channel", "pattern", "none"]
+    """``channel``: Sitevision ``li.sv-channel-item``; ``pattern``: links matching the county's
+    article URL pattern (the list markup is no longer what we know); ``none``: nothing found."""
+    feed_url: str | None = None
+    headings: list[str] = field(default_factory=list)
+    """The page's ``h1`` texts, to name the page in a layout-change error."""
+
+
+def dedupe(entries: Iterable[ListEntry]) -> list[ListEntry]:
+    """The entries in order, each canonical URL once (the first occurrence wins)."""
+    seen: set[str] = set()
+    out: list[ListEntry] = []
+    for entry in entries:
+        if entry.url not in seen:
+            seen.add(entry.url)
+            out.append(entry)
+    return out
+
+
+def canonical_url(href: str, base_url: str) -> str | None:
+    """``href`` resolved against ``base_url``, without query and fragment; None unless http(s).
+
+    Scheme and host are lower-cased; the path is kept as written. This is a news item's id.
+    """
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
+        return None
+    try:
+        parts = urlsplit(urljoin(base_url, href))
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", "", ""))
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).netloc or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def same_site(url: str, base_url: str) -> bool:
+    """True when ``url`` is on the list page's site (with or without ``www.``)."""
+    return _site(url) == _site(base_url)
+
+
+def article_pattern(base_url: str) -> re.Pattern[str]:
+    """The path pattern of the county's articles, from the list page URL.
+
+    The list ``.../nyheter---vasternorrland.html`` has its articles at
+    ``.../nyheter---vasternorrland/YYYY-MM-DD-slug.html``; a list URL of another shape accepts
+    any ``nyheter---<county>/``.
+    """
+    match = _COUNTY_LIST.search(urlsplit(base_url).path)
+    county = re.escape(match.group(1).lower()) if match else r"[a-z0-9-]+"
+    return re.compile(
+        rf"/nyheter---{county}/(?:19|20)\d\d-[01]\d-[0-3]\d-[^/]+\.html?$", re.IGNORECASE
+    )

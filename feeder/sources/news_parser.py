@@ -1,0 +1,458 @@
+"""The county news pages (lansstyrelsen.se, a Sitevision site), parsed with Beautiful Soup.
+
+The only module that imports Beautiful Soup; every function is pure (bytes in, our dataclasses
+out). The site's real markup is not known in detail (``tests/fixtures/lansstyrelsen/README.md``),
+so nothing depends on its own class names. Relied on: Sitevision's ``li.sv-channel-item``, else
+links following the county's article pattern ``.../nyheter---<county>/YYYY-MM-DD-slug.html``; an
+article's headline is its ``h1`` (else ``og:title``) and its text is the block content after the
+headline inside ``<article>``/``<main>``, so the site-wide alert banner, breadcrumbs and the empty
+date labels above it are never included. Dates: see :mod:`feeder.sources.news_dates`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from ..errors import LayoutChangedError
+from ..ladder import for_news
+from ..model import Item
+from ..text import sanitize_html, shorten
+from . import news_dates as dates
+from .news_dates import When, slug_date
+from .news_entries import (
+    ListEntry,
+    ListPage,
+    article_pattern,
+    canonical_url,
+    dedupe,
+    same_site,
+)
+
+__all__ = [
+    "SOURCE", "ListEntry", "ListPage", "article_pattern", "canonical_url", "feed_link",
+    "parse_article", "parse_feed", "parse_list", "parse_list_page", "slug_date",
+]
+
+SOURCE = "lansstyrelsen"
+DEFAULT_CREDIT = "Länsstyrelsen Västernorrland"
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+BLOCK_TAGS = ("p", "ul", "ol", "h2", "h3", "h4", "h5", "h6", "blockquote", "dl", "pre")
+CHROME_TAGS = ("header", "footer", "nav", "aside")
+NEVER_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "form",
+              "svg", "button", "select", "textarea")
+CHROME_ROLES = ("banner", "navigation", "contentinfo", "search", "alert", "status")
+
+_SPACE = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------------- text
+
+
+def _soup(body: bytes, encoding: str | None = None) -> BeautifulSoup:
+    return BeautifulSoup(body, "lxml", from_encoding=encoding)
+
+
+def _text(node: Tag | NavigableString | None) -> str:
+    """Plain text of a node: markup dropped, references decoded, white space folded."""
+    if node is None:
+        return ""
+    raw = node.get_text(" ") if isinstance(node, Tag) else str(node)
+    return _SPACE.sub(" ", raw).strip()
+
+
+def _inside(node: Tag, container: Tag) -> bool:
+    """``node`` is a descendant of ``container`` (by identity: bs4's ``==`` compares markup)."""
+    return any(parent is container for parent in node.parents)
+
+
+def _attr(tag: Tag, name: str) -> str:
+    value = tag.get(name)
+    if isinstance(value, list):
+        value = " ".join(value)
+    return (value or "").strip()
+
+
+def _meta(soup: BeautifulSoup, key: str) -> str:
+    for attr in ("property", "name"):
+        tag = soup.find("meta", attrs={attr: key})
+        if isinstance(tag, Tag):
+            content = _SPACE.sub(" ", _attr(tag, "content")).strip()
+            if content:
+                return content
+    return ""
+
+
+# --------------------------------------------------------------------------------- dates
+
+
+def _label_of(time_tag: Tag) -> Literal["published", "updated", ""]:
+    """Whether a ``<time>`` is labelled as the publication or the update date.
+
+    The label is the text just before the element ("Publiceringsdatum:", "Senast uppdaterad:"),
+    among its earlier siblings, or its parent's when it has none (``<dt>`` / ``<dd>``).
+    """
+    node: Tag | None = time_tag
+    for _ in range(3):
+        if node is None:
+            break
+        before: list[str] = []
+        for sibling in node.previous_siblings:
+            if isinstance(sibling, Tag):
+                if sibling.name == "time" or sibling.find("time") is not None:
+                    break
+                before.append(_text(sibling))
+            else:
+                before.append(str(sibling))
+        text = _SPACE.sub(" ", " ".join(reversed(before))).strip()
+        if text:
+            return dates.label_kind(text)  # type: ignore[return-value]
+        node = node.parent if isinstance(node.parent, Tag) else None
+    return ""
+
+
+def _time_dates(scope: Tag, *, attribute: bool) -> tuple[When | None, When | None]:
+    """Dates from ``<time>`` elements: their ``datetime`` attribute, or their visible text."""
+    labelled: dict[str, When] = {}
+    unlabelled: list[When] = []
+    for tag in scope.find_all("time"):
+        if tag.find_parent("li", class_="sv-channel-item") is not None:
+            continue  # a list of other news inside the page
+        if attribute:
+            when = dates.machine_date(_attr(tag, "datetime"))
+        else:
+            when = dates.visible_date(_text(tag))
+        if when is None:
+            continue
+        label = _label_of(tag)
+        if label and label not in labelled:
+            labelled[label] = when
+        elif not label:
+            unlabelled.append(when)
+    return dates.pick(labelled, unlabelled)
+
+
+# --------------------------------------------------------------------------------- list page
+
+
+def parse_list(body: bytes, base_url: str, *, encoding: str | None = None) -> list[ListEntry]:
+    """The article entries of a news list page, in page order, de-duplicated by canonical URL.
+
+    ``li.sv-channel-item`` first; when the page has none with a usable link, links whose path
+    matches the county's article pattern. Every entry has a title and an http(s) URL on the list
+    page's site. An empty list means the page is not a news list we understand.
+    """
+    return parse_list_page(body, base_url, encoding=encoding).entries
+
+
+def feed_link(body: bytes, base_url: str = "", *, encoding: str | None = None) -> str | None:
+    """The RSS/Atom feed a page advertises (``<link rel="alternate" type=...>``), absolute."""
+    return _feed_link(_soup(body, encoding), base_url)
+
+
+def parse_list_page(body: bytes, base_url: str, *, encoding: str | None = None) -> ListPage:
+    soup = _soup(body, encoding)
+    headings = [shorten(_text(h), 80) for h in soup.find_all("h1") if _text(h)]
+    feed = _feed_link(soup, base_url)
+    entries = dedupe(_channel_entries(soup, base_url))
+    if entries:
+        return ListPage(entries, "channel", feed, headings)
+    entries = dedupe(_pattern_entries(soup, base_url))
+    return ListPage(entries, "pattern" if entries else "none", feed, headings)
+
+
+def _feed_link(soup: BeautifulSoup, base_url: str) -> str | None:
+    for link in soup.find_all("link", href=True):
+        rel = link.get("rel") or []
+        rels = [r.lower() for r in (rel if isinstance(rel, list) else rel.split())]
+        kind = _attr(link, "type").lower().split(";")[0].strip()
+        if "alternate" in rels and kind in FEED_TYPES:
+            href = _attr(link, "href")
+            absolute = urljoin(base_url, href) if base_url else href
+            if urlsplit(absolute).scheme in ("http", "https"):
+                return absolute
+    return None
+
+
+def _title_node(link: Tag) -> Tag:
+    """The element holding an entry's title: a heading inside its link, or the link."""
+    heading = link.find(re.compile(r"^h[1-6]$"))
+    return heading if isinstance(heading, Tag) else link
+
+
+def _link_title(link: Tag) -> str:
+    heading = link.find(re.compile(r"^h[1-6]$"))
+    return _text(heading) or _text(link) or _attr(link, "title")
+
+
+def _entry_date(scope: Tag, url: str) -> datetime | None:
+    """A list entry's date: ``<time>`` (attribute, then text), a labelled date ("Publicerad
+    2022-04-05 09:12"), the URL slug, and only then any date in the entry's text."""
+    for tag in scope.find_all("time"):
+        when = dates.machine_date(_attr(tag, "datetime")) or dates.visible_date(_text(tag))
+        if when:
+            return when.value
+    text = _text(scope)
+    labelled = dates.label_dates(text)[0]
+    if labelled:
+        return labelled.value
+    from_url = slug_date(url)
+    if from_url:
+        return from_url
+    when = dates.visible_date(text)
+    return when.value if when else None
+
+
+def _entry_lead(scope: Tag, title_node: Tag, title: str) -> str:
+    """The first paragraph of an entry that is neither its title nor a date line."""
+    for para in scope.find_all("p"):
+        if para is title_node or _inside(para, title_node) or _inside(title_node, para):
+            continue
+        text = _text(para)
+        if text and text != title and not dates.is_date_line(text):
+            return text
+    return ""
+
+
+def _channel_entries(soup: BeautifulSoup, base_url: str) -> Iterator[ListEntry]:
+    for item in soup.select("li.sv-channel-item"):
+        links = [a for a in item.find_all("a", href=True)]
+        in_heading = [a for a in links if a.find_parent(re.compile(r"^h[1-6]$"))]
+        with_text = [a for a in links if _link_title(a)]
+        for link in [*in_heading, *with_text]:
+            url = canonical_url(_attr(link, "href"), base_url)
+            if url is None or not same_site(url, base_url):
+                continue
+            title = _link_title(link)
+            if not title:
+                continue
+            lead = _entry_lead(item, _title_node(link), title)
+            yield ListEntry(url, title, _entry_date(item, url), lead)
+            break
+
+
+def _pattern_entries(soup: BeautifulSoup, base_url: str) -> Iterator[ListEntry]:
+    pattern = article_pattern(base_url)
+    for link in soup.find_all("a", href=True):
+        url = canonical_url(_attr(link, "href"), base_url)
+        if url is None or not same_site(url, base_url) or not pattern.search(urlsplit(url).path):
+            continue
+        title = _link_title(link)
+        if not title:
+            continue
+        lead = _entry_lead(link, _title_node(link), title)
+        yield ListEntry(url, title, _entry_date(link, url), lead)
+
+
+# --------------------------------------------------------------------------------- feed
+
+
+def parse_feed(body: bytes, base_url: str) -> list[ListEntry]:
+    """The entries of an RSS 2.0 or Atom feed, as list entries (for article discovery).
+
+    Only entries with a title and an http(s) link on the feed's site are kept; ids are the
+    canonical article URLs, as for the list page.
+    """
+    soup = BeautifulSoup(body, "xml")
+    out: list[ListEntry] = []
+    for node in soup.find_all(["item", "entry"]):
+        title = _feed_text(node.find("title"))
+        href = _feed_href(node)
+        url = canonical_url(href, base_url) if href else None
+        if not title or url is None or not same_site(url, base_url):
+            continue
+        date = _feed_date(node)
+        lead_node = node.find(["description", "summary"])
+        out.append(ListEntry(url, title, date, _feed_text(lead_node)))
+    return dedupe(out)
+
+
+def _feed_text(node: Tag | None) -> str:
+    """Feed text: RSS puts escaped HTML in ``description``; it is parsed again as HTML."""
+    if node is None:
+        return ""
+    raw = node.get_text()
+    if "<" in raw or "&" in raw:
+        return _text(BeautifulSoup(raw, "lxml"))
+    return _SPACE.sub(" ", raw).strip()
+
+
+def _feed_href(node: Tag) -> str:
+    for link in node.find_all("link"):
+        if link.get("href"):  # Atom
+            if (_attr(link, "rel") or "alternate") == "alternate":
+                return _attr(link, "href")
+        elif link.get_text().strip():  # RSS
+            return link.get_text().strip()
+    guid = node.find("guid")
+    if isinstance(guid, Tag) and _attr(guid, "isPermaLink").lower() != "false":
+        return guid.get_text().strip()
+    return ""
+
+
+def _feed_date(node: Tag) -> datetime | None:
+    for name in ("pubDate", "published", "updated", "date"):
+        tag = node.find(name)
+        value = dates.feed_date(tag.get_text()) if isinstance(tag, Tag) else None
+        if value is not None:
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------------- article
+
+
+def parse_article(
+    body: bytes,
+    url: str,
+    list_entry: ListEntry | None = None,
+    *,
+    credit: str = DEFAULT_CREDIT,
+    encoding: str | None = None,
+    seen: datetime | None = None,
+    page_url: str | None = None,
+) -> Item:
+    """One article page as an :class:`Item` whose id is the canonical ``url``.
+
+    ``url`` is the article's address as listed (its id); relative links are resolved against
+    ``page_url`` (where the page was finally fetched from, after redirects), default ``url``.
+    The list entry supplies fallbacks for the title, the lead and the date; ``seen`` is the last
+    resort for the publication date when neither the page, the list nor the URL carries one.
+
+    Raises :class:`LayoutChangedError` when the page is not an article we understand: no title
+    at all, or neither a headline of its own nor any text.
+    """
+    item_id = canonical_url(url, url)
+    if item_id is None:
+        raise LayoutChangedError(SOURCE, f"not an http(s) article URL: {url!r}")
+    soup = _soup(body, encoding)
+    h1 = _headline(soup)
+    og_title = _meta(soup, "og:title")
+    title = _text(h1) or og_title or (list_entry.title if list_entry else "")
+    if not title:
+        raise LayoutChangedError(
+            SOURCE, f"layout changed: article {item_id} has no title (no h1, no og:title)"
+        )
+    published, updated = _article_dates(soup, item_id, list_entry, seen)
+    scope = _scope(soup, h1)
+    _strip_chrome(scope, h1)
+    blocks = _blocks(scope, h1)
+    if not blocks and h1 is None and not og_title:
+        raise LayoutChangedError(
+            SOURCE, f"layout changed: article {item_id} has no headline and no text"
+        )
+    if published is None:
+        raise LayoutChangedError(
+            SOURCE, f"layout changed: article {item_id} has no publication date"
+        )
+    lead = next((_text(b) for b in blocks if b.name == "p" and _text(b)), "")
+    summary = (
+        lead or _meta(soup, "og:description") or _meta(soup, "description")
+        or (list_entry.lead if list_entry else "")
+    )
+    ranking = for_news()
+    return Item(
+        id=item_id,
+        source=SOURCE,
+        level=ranking.level,
+        level_reason=ranking.reason,
+        title=title,
+        html=_body_html(blocks, page_url or url),
+        summary=summary,
+        url=item_id,
+        credit=credit,
+        published=published,
+        updated=max(updated or published, published),
+    )
+
+
+def _headline(soup: BeautifulSoup) -> Tag | None:
+    """The article's ``h1``: the first non-empty one in the main content, else outside chrome."""
+    for main in soup.find_all(["article", "main"]) + soup.find_all(attrs={"role": "main"}):
+        for h1 in main.find_all("h1"):
+            if _text(h1):
+                return h1
+    for h1 in soup.find_all("h1"):
+        if _text(h1) and h1.find_parent(["header", "footer", "nav"]) is None:
+            return h1
+    return None
+
+
+def _scope(soup: BeautifulSoup, h1: Tag | None) -> Tag:
+    """The article's container: the ``article``/``main`` around the headline, else the body."""
+    if h1 is not None:
+        found = h1.find_parent(["article", "main"]) or h1.find_parent(attrs={"role": "main"})
+    else:
+        found = soup.find(["article", "main"])
+    return found if isinstance(found, Tag) else (soup.body or soup)
+
+
+def _strip_chrome(scope: Tag, keep: Tag | None) -> None:
+    """Remove what is never article text: scripts, forms, navigation, banners, alerts."""
+    doomed: list[Tag] = list(scope.find_all(NEVER_TAGS))
+    doomed += scope.find_all(CHROME_TAGS)
+    doomed += scope.find_all(attrs={"role": list(CHROME_ROLES)})
+    doomed += scope.find_all(attrs={"aria-live": True})
+    doomed += scope.find_all(["figure", "figcaption"])
+    doomed += scope.select(".sv-image-portlet")
+    for tag in doomed:
+        if keep is not None and (tag is keep or _inside(keep, tag)):
+            continue  # an <article><header><h1> keeps its headline
+        if not getattr(tag, "decomposed", False):
+            tag.decompose()
+
+
+def _blocks(scope: Tag, h1: Tag | None) -> list[Tag]:
+    """The article's text blocks in order: top-level paragraphs, lists, sub-headings after h1."""
+    candidates = h1.find_all_next(BLOCK_TAGS) if h1 is not None else scope.find_all(BLOCK_TAGS)
+    chosen: list[Tag] = []
+    taken: set[int] = set()
+    for block in candidates:
+        if h1 is not None and not _inside(block, scope):
+            continue
+        if any(id(parent) in taken for parent in block.parents):
+            continue
+        text = _text(block)
+        if not text:
+            continue
+        if block.name == "p" and dates.is_date_line(text) and len(text) < 80:
+            continue  # "Publiceringsdatum: 21 mars 2022" under the headline
+        taken.add(id(block))
+        chosen.append(block)
+    return chosen
+
+
+def _body_html(blocks: list[Tag], page_url: str) -> str:
+    for block in blocks:
+        for link in block.find_all("a", href=True):
+            href = _attr(link, "href")
+            try:
+                link["href"] = urljoin(page_url, href)
+            except ValueError:
+                del link["href"]
+    return sanitize_html("\n".join(str(b) for b in blocks))
+
+
+def _article_dates(
+    soup: BeautifulSoup, url: str, entry: ListEntry | None, seen: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    root = soup.body or soup
+    t_pub, t_upd = _time_dates(root, attribute=True)
+    v_pub, v_upd = dates.label_dates(_text(root))
+    if v_pub is None and v_upd is None:
+        v_pub, v_upd = _time_dates(root, attribute=False)
+    m_pub = dates.machine_date(_meta(soup, "article:published_time"))
+    m_upd = dates.machine_date(_meta(soup, "article:modified_time"))
+    listed = dates.as_when(entry.date) if entry else None
+    from_url = dates.as_when(slug_date(url))
+    last = dates.as_when(seen)
+    published = dates.chain([t_pub, v_pub, m_pub, listed, from_url, last])
+    updated = dates.chain([t_upd, v_upd, m_upd])
+    return published, updated
