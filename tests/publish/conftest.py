@@ -1,0 +1,109 @@
+"""Fixtures for the publishing tests: a config with a public URL and a topic, a real SQLite
+store in tmp_path, and a factory for items built directly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from feeder import config as config_mod
+from feeder.config import Config
+from feeder.ladder import Level
+from feeder.model import Item
+from feeder.store import Store
+
+NOW = datetime(2026, 6, 12, 10, 0, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+PUBLIC = "https://feeder.example.se/lan/"
+TOPIC_ID = "handlingsplan-mot-vald"
+NEWS_URL = "https://www.lansstyrelsen.se/vasternorrland/om-oss/nyheter-och-press/nyheter---vasternorrland/2026-06-10-kraftsamling-mot-valdet.html"
+
+
+def make_item(item_id: str = "notice:n1", **fields: Any) -> Item:
+    """An item with sensible defaults; ``fields`` override any attribute."""
+    values: dict[str, Any] = {
+        "source": "notice",
+        "level": Level.INFO,
+        "title": "Ett meddelande",
+        "html": "<p>Text.</p>",
+        "published": NOW - 2 * HOUR,
+        "updated": fields.get("published", NOW - 2 * HOUR),
+    }
+    values.update(fields)
+    return Item(id=item_id, **values)
+
+
+def fire_risk(item_id: str = "smhi:100-22", **fields: Any) -> Item:
+    """SMHI's fire-risk message for the county, as the SMHI source stores it."""
+    values: dict[str, Any] = {
+        "source": "smhi",
+        "level": Level.NOTICE,
+        "title": "Risk för skogsbrand i Västernorrlands län",
+        "html": "<p>Det är mycket torrt i skog och mark och risken för brand är stor.</p>",
+        "url": "https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden",
+        "published": NOW - 3 * HOUR,
+        "updated": NOW - 3 * HOUR,
+        "starts": NOW - 3 * HOUR,
+        "expires": NOW + 8 * HOUR,
+        "areas": ("2281",),
+    }
+    values.update(fields)
+    return Item(id=item_id, **values)
+
+
+def news(**fields: Any) -> Item:
+    """The seed article: its id is its canonical URL."""
+    url = fields.pop("url", NEWS_URL)
+    values: dict[str, Any] = {
+        "source": "lansstyrelsen",
+        "level": Level.INFO,
+        "title": "Kraftsamling mot våldet i Västernorrland",
+        "html": "<p>Länsstyrelsen antar en regional handlingsplan mot våld i nära relationer.</p>",
+        "url": url,
+        "published": NOW - 48 * HOUR,
+        "updated": NOW - 48 * HOUR,
+    }
+    values.update(fields)
+    return Item(id=url, **values)
+
+
+ConfigFactory = Callable[..., Config]
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> ConfigFactory:
+    def factory(**overrides: Any) -> Config:
+        data: dict[str, Any] = {
+            "region": {"name": "Västernorrlands län", "county_id": 22},
+            "storage": {"database": "db.sqlite3", "output_dir": "public"},
+            "server": {"host": "127.0.0.1", "port": 8080, "public_url": PUBLIC},
+            "topics": [{
+                "id": TOPIC_ID,
+                "title": "Handlingsplan mot våld",
+                "match": ["handlingsplan mot våld", "våld i nära relationer"],
+            }],
+        }
+        data.update(overrides)
+        return config_mod.from_dict(data, tmp_path / "config.yaml")
+
+    return factory
+
+
+@pytest.fixture
+def cfg(make_config: ConfigFactory) -> Config:
+    return make_config()
+
+
+@pytest.fixture
+def db(cfg: Config) -> Iterator[Store]:
+    with Store(cfg.storage.database) as store:
+        yield store
+
+
+@pytest.fixture
+def out(cfg: Config) -> Path:
+    return cfg.storage.output_dir

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from feeder.ladder import Level
+from feeder.publish import select
+
+from .conftest import HOUR, NOW, fire_risk, make_item, news
+
+
+def ids(items: list) -> list[str]:
+    return [item.id for item in items]
+
+
+def test_banner_follows_the_ladder_then_updated_then_id() -> None:
+    items = [
+        make_item("notice:info", level=Level.INFO),
+        make_item("notice:notice-old", level=Level.NOTICE, updated=NOW - 5 * HOUR),
+        make_item("notice:notice-new", level=Level.NOTICE, updated=NOW - HOUR),
+        make_item("notice:warning", level=Level.WARNING, updated=NOW - 9 * HOUR),
+        make_item("notice:critical", level=Level.CRITICAL, updated=NOW - 20 * HOUR),
+        make_item("notice:severe-b", level=Level.SEVERE, updated=NOW - 2 * HOUR),
+        make_item("notice:severe-a", level=Level.SEVERE, updated=NOW - 2 * HOUR),
+    ]
+    assert ids(select.banner_alerts(items, Level.NOTICE, NOW)) == [
+        "notice:critical",
+        "notice:severe-a",  # same level and time: by id
+        "notice:severe-b",
+        "notice:warning",
+        "notice:notice-new",
+        "notice:notice-old",
+    ]
+
+
+def test_banner_min_level() -> None:
+    items = [make_item(f"notice:{lvl.label}", level=lvl) for lvl in Level]
+    assert ids(select.banner_alerts(items, Level.WARNING, NOW)) == [
+        "notice:critical", "notice:severe", "notice:warning",
+    ]
+    assert len(select.banner_alerts(items, Level.INFO, NOW)) == 5
+
+
+def test_banner_holds_only_active_items() -> None:
+    items = [
+        fire_risk("smhi:running"),
+        fire_risk("smhi:expired", expires=NOW - HOUR),
+        fire_risk("smhi:expires-now", expires=NOW),
+        fire_risk("smhi:ended", ended=NOW - HOUR),
+        make_item("notice:withdrawn", level=Level.SEVERE, withdrawn=True),
+        make_item("notice:draft", level=Level.CRITICAL, status="draft"),
+        make_item("notice:later", level=Level.CRITICAL, starts=NOW + HOUR),
+        make_item("notice:started", level=Level.WARNING, starts=NOW),
+    ]
+    assert ids(select.banner_alerts(items, Level.NOTICE, NOW)) == [
+        "notice:started", "smhi:running",
+    ]
+
+
+def test_feed_order_puts_active_alerts_first_then_the_rest_by_date() -> None:
+    items = [
+        news(updated=NOW - 30 * HOUR, published=NOW - 30 * HOUR),
+        make_item("notice:info-new", updated=NOW - HOUR),
+        fire_risk("smhi:notice", updated=NOW - 40 * HOUR),
+        make_item("notice:warning", level=Level.WARNING, updated=NOW - 50 * HOUR),
+        fire_risk("smhi:ended", ended=NOW - 2 * HOUR, updated=NOW - 10 * HOUR),
+        make_item("notice:draft", status="draft", updated=NOW),
+        make_item("notice:future", starts=NOW + HOUR, updated=NOW),
+    ]
+    order = ids(select.feed_order(items, NOW))
+    assert order == [
+        "notice:warning",  # active alerts by level ...
+        "smhi:notice",
+        "notice:info-new",  # ... then everything by date, newest first
+        "smhi:ended",  # dated by when it ended
+        items[0].id,
+    ]
+
+
+def test_drafts_and_future_items_are_not_visible_until_they_start() -> None:
+    later = make_item("notice:later", starts=NOW + HOUR)
+    draft = make_item("notice:draft", status="draft")
+    assert select.visible([later, draft], NOW) == []
+    assert select.visible([later, draft], NOW + HOUR) == [later]
+
+
+def test_end_of_says_why_and_since_when() -> None:
+    assert select.end_of(fire_risk(), NOW) is None
+    expired = select.end_of(fire_risk(expires=NOW - HOUR), NOW)
+    assert expired is not None and (expired.reason, expired.at) == ("expired", NOW - HOUR)
+    ended = select.end_of(fire_risk(ended=NOW - 2 * HOUR), NOW)
+    assert ended is not None and (ended.reason, ended.at) == ("ended", NOW - 2 * HOUR)
+    withdrawn = select.end_of(make_item(withdrawn=True, updated=NOW - HOUR), NOW)
+    assert withdrawn is not None and withdrawn.reason == "withdrawn"
+    assert select.effective_updated(fire_risk(expires=NOW - HOUR), NOW) == NOW - HOUR
+
+
+def test_alerts_only_topics_and_cap() -> None:
+    items = [make_item(f"notice:{n}", level=Level(1 + n % 5)) for n in range(10)]
+    alerts = select.alerts_only(items)
+    assert all(item.level >= Level.NOTICE for item in alerts) and len(alerts) == 8
+    tags = {"notice:1": ("t",), "notice:3": ("t", "u")}
+    assert ids(select.in_topic(items, "t", tags)) == ["notice:1", "notice:3"]
+    assert ids(select.cap(items, 3)) == ["notice:0", "notice:1", "notice:2"]
+
+
+def test_next_change_is_the_next_start_or_expiry() -> None:
+    items = [
+        fire_risk("smhi:a", expires=NOW + 5 * HOUR),
+        make_item("notice:later", starts=NOW + 3 * HOUR, expires=NOW + 9 * HOUR),
+        fire_risk("smhi:ended", ended=NOW - HOUR, expires=NOW + HOUR),  # already over
+        make_item("notice:draft", status="draft", starts=NOW + HOUR),  # never shown
+        fire_risk("smhi:gone", expires=NOW - HOUR),
+    ]
+    assert select.next_change(items, NOW) == NOW + 3 * HOUR
+    assert select.next_change(items, NOW + 4 * HOUR) == NOW + 5 * HOUR
+    assert select.next_change(items, NOW + 10 * HOUR) is None
