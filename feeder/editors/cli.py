@@ -1,0 +1,130 @@
+"""``feeder editor ...``: add, list and remove editors, rotate their API tokens, set passwords.
+
+``add`` and ``token`` print the new API token alone on one line on stdout (it is shown only
+then; the database keeps its SHA-256); notes go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from typing import Any
+
+from ..config import Config
+from ..errors import InputError
+from ..store import Store
+from ..timeutil import iso_z, utcnow
+from . import accounts
+
+
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
+    editor = sub.add_parser("editor", help="editor accounts for the JSON API and the web form")
+    esub = editor.add_subparsers(dest="editor_command", required=True, metavar="ACTION")
+
+    p = esub.add_parser("add", help="add an editor; prints a new API token alone on one line")
+    p.add_argument("name")
+    p.add_argument("--role", choices=accounts.ROLES, default="editor",
+                   help="editor (publishes up to 'warning') or publisher (all levels);"
+                   " default editor")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read a password for the web form from the first line of stdin"
+                   " (without it the editor can use the API token only)")
+    p.set_defaults(func=cmd_add)
+
+    p = esub.add_parser("list", help="list editors")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(func=cmd_list)
+
+    p = esub.add_parser("remove", help="remove an editor (token and sessions stop working)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_remove)
+
+    p = esub.add_parser("token", help="rotate the API token: prints the new one; the old one"
+                        " stops working")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_token)
+
+    p = esub.add_parser("password", help="set an editor's web-form password (from stdin, or"
+                        " asked twice on a terminal); ends their sessions")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_password)
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in the environment (containers)
+        return "cli"
+
+
+def _read_password_line() -> str:
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise InputError("no password on stdin", "password")
+    return password
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        return _read_password_line()
+    first = getpass.getpass("Lösenord: ")
+    if first != getpass.getpass("Samma lösenord igen: "):
+        raise InputError("the two passwords differ", "password")
+    return first
+
+
+def cmd_add(args: argparse.Namespace, config: Config) -> int:
+    password = _read_password_line() if args.password_stdin else None
+    with Store(config.storage.database) as store:
+        editor, token = accounts.add(
+            store, args.name, role=args.role, password=password, actor=_actor(), now=utcnow()
+        )
+    login = "web form and API" if editor.has_password else "API only (no password)"
+    print(f"editor {editor.name!r} added as {editor.role}: {login}; the token below is shown"
+          " only now", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, config: Config) -> int:
+    with Store(config.storage.database) as store:
+        editors = accounts.list_editors(store)
+    if args.json:
+        print(json.dumps([
+            {"name": e.name, "role": e.role, "password": e.has_password,
+             "created": iso_z(e.created), "token_created": iso_z(e.token_created)}
+            for e in editors
+        ], ensure_ascii=False, indent=2))
+        return 0
+    for e in editors:
+        password = "password" if e.has_password else "no-password"
+        print(f"{e.name}\t{e.role}\t{password}\tcreated {iso_z(e.created)}"
+              f"\ttoken {iso_z(e.token_created)}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, config: Config) -> int:
+    with Store(config.storage.database) as store:
+        accounts.remove(store, args.name, actor=_actor(), now=utcnow())
+    print(f"editor {args.name!r} removed", file=sys.stderr)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, config: Config) -> int:
+    with Store(config.storage.database) as store:
+        token = accounts.rotate_token(store, args.name, actor=_actor(), now=utcnow())
+    print(f"new token for {args.name!r}; the previous one no longer works", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def cmd_password(args: argparse.Namespace, config: Config) -> int:
+    with Store(config.storage.database) as store:
+        accounts.get(store, args.name)  # a clear error before asking for anything
+        password = _ask_password()
+        accounts.set_password(store, args.name, password, actor=_actor(), now=utcnow())
+    print(f"password of {args.name!r} set; their open sessions have ended", file=sys.stderr)
+    return 0
