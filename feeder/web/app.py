@@ -1,0 +1,102 @@
+"""The Starlette app of ``feeder run``.
+
+A published file is answered first, from memory, before any middleware (:mod:`.static`); every
+other request goes through Starlette: its error middleware, :class:`ForwardedHeaders`, the
+exception handlers of :mod:`feeder.web.errors`, then the router: ``/healthz``, the routes other
+modules contribute, and a JSON 404 for everything else.
+
+Adding routes from another module: write ``routes(ctx: WebContext) -> Sequence[BaseRoute]`` in it
+and add its dotted name to :data:`ROUTE_MODULES` (or pass ``extra_routes`` to :func:`create_app`).
+Inside a route, ``feeder.web.context(request)`` gives the config, the store, and
+``publish_now()``; raise ``FeederError`` children and the error handlers answer them.
+A module needing its own middleware (sessions, security headers) wraps its routes in a ``Mount``
+with ``middleware=[...]`` so the static path stays lean.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+from ..config import Config
+from ..store import Store
+from .cache import OutputCache
+from .context import Service, WebContext
+from .errors import exception_handlers
+from .health import healthz
+from .proxy import ForwardedHeaders
+from .static import respond
+
+log = logging.getLogger("feeder.web")
+
+ROUTE_MODULES: tuple[str, ...] = ()
+"""Modules contributing routes, each with ``routes(ctx: WebContext) -> Sequence[BaseRoute]``
+(e.g. ``"feeder.web.api"`` for ``/api/notices``, ``"feeder.web.admin"`` for ``/admin/``)."""
+
+
+class FeederApp(Starlette):
+    """Starlette with the published files answered ahead of its middleware stack."""
+
+    def __init__(self, cache: OutputCache, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            entry = self.cache.lookup(scope["path"])
+            if entry is not None:
+                await respond(entry, scope, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(
+    config: Config,
+    store: Store,
+    *,
+    service: Service | None = None,
+    cache: OutputCache | None = None,
+    route_modules: Iterable[str] | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
+) -> FeederApp:
+    """The web app. ``service`` (the scheduler) is started and stopped by the app's lifespan."""
+    cache = cache or OutputCache.for_config(config)
+    ctx = WebContext(config=config, store=store, cache=cache, service=service)
+
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"], name="healthz")]
+    for module_name in ROUTE_MODULES if route_modules is None else route_modules:
+        module = importlib.import_module(module_name)
+        routes.extend(module.routes(ctx))
+    routes.extend(extra_routes)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        loaded = cache.refresh()
+        log.info("serving %d published files from %s", len(loaded), cache.root)
+        if service is not None:
+            service.start()
+        try:
+            yield
+        finally:
+            if service is not None:
+                # Joins running polls and publishes; off the event loop so it can finish.
+                await anyio.to_thread.run_sync(service.stop)
+
+    app = FeederApp(
+        cache,
+        routes=routes,
+        middleware=[Middleware(ForwardedHeaders)],
+        exception_handlers=dict(exception_handlers()),
+        lifespan=lifespan,
+    )
+    app.state.feeder = ctx
+    return app

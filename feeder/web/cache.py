@@ -1,0 +1,256 @@
+"""The published files of ``output_dir``, held in memory with their HTTP headers precomputed.
+
+Only names on the allow-list are ever looked up: the product's output names, one feed per
+configured topic under ``topics/`` and top-level stylesheets (``*.xsl``, ``*.css``). A request
+path is never joined onto the folder, so there is no path to traverse.
+
+Each lookup costs one ``stat``. When the file's (inode, size, mtime) differ from what is held,
+the file is read again (and its ``.gz`` sibling), so what another ``feeder`` process published
+meanwhile is served at once. Everything a response needs is computed at load time: the identity
+and gzip bytes, a strong ETag per representation, Last-Modified and the complete header lists.
+Nothing is compressed per request; if the publisher's ``.gz`` is missing or does not match the
+file (caught between two renames), the bytes are compressed once here instead.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import stat
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.utils import formatdate
+from pathlib import Path
+
+from ..config import Config
+
+Headers = list[tuple[bytes, bytes]]
+
+FEED_NAMES = ("feed", "alerts")
+FIXED_NAMES = (
+    *(f"{base}.{ext}" for base in FEED_NAMES for ext in ("rss", "atom", "json")),
+    "banner.json",
+    "banner.js",
+    "banner.html",
+    "index.html",
+)
+STYLE_PATH = re.compile(r"/[a-z0-9][a-z0-9_-]{0,63}\.(?:xsl|css)")
+
+_TYPES = {
+    "rss": b"application/rss+xml; charset=utf-8",
+    "atom": b"application/atom+xml; charset=utf-8",
+    "json": b"application/json; charset=utf-8",
+    "js": b"text/javascript; charset=utf-8",
+    "html": b"text/html; charset=utf-8",
+    "xsl": b"text/xsl; charset=utf-8",
+    "css": b"text/css; charset=utf-8",
+}
+FEED_JSON_TYPE = b"application/feed+json; charset=utf-8"
+BROWSER_XML_TYPE = b"application/xml; charset=utf-8"
+
+BANNER_CACHE = b"public, max-age=60, stale-while-revalidate=30, stale-if-error=3600"
+FEED_CACHE = b"public, max-age=300, stale-while-revalidate=60, stale-if-error=86400"
+PAGE_CACHE = b"public, max-age=60, stale-if-error=3600"
+STYLE_CACHE = b"public, max-age=3600"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What a name is: its content type(s) and header policy."""
+
+    content_type: bytes
+    browser_type: bytes | None
+    """Content type when the request's Accept prefers text/html (RSS/Atom only)."""
+    cache_control: bytes
+    cors: bool
+
+
+def kind_of(name: str) -> Kind:
+    base, _, ext = name.rpartition(".")
+    is_feed = base in FEED_NAMES or base.startswith("topics/")
+    if base == "banner":
+        return Kind(_TYPES[ext], None, BANNER_CACHE, cors=True)
+    if is_feed and ext in ("rss", "atom"):
+        return Kind(_TYPES[ext], BROWSER_XML_TYPE, FEED_CACHE, cors=True)
+    if is_feed and ext == "json":
+        return Kind(FEED_JSON_TYPE, None, FEED_CACHE, cors=True)
+    if ext in ("xsl", "css"):
+        return Kind(_TYPES[ext], None, STYLE_CACHE, cors=False)
+    return Kind(_TYPES[ext], None, PAGE_CACHE, cors=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One published file as served: immutable, replaced as a whole when the file changes."""
+
+    name: str
+    key: tuple[int, int, int]
+    """(inode, size, mtime_ns) of the file the bytes were read from."""
+    body: bytes
+    gzip_body: bytes | None
+    """Precompressed bytes, or None when gzip would not be smaller."""
+    etag: bytes
+    gzip_etag: bytes
+    mtime: int
+    """Last-Modified as Unix seconds."""
+    negotiates_type: bool
+    """RSS/Atom: browsers get application/xml."""
+    headers: dict[tuple[bool, bool], Headers]
+    """200 headers by (gzip, browser)."""
+    not_modified: dict[tuple[bool, bool], Headers]
+    """304 headers by (gzip, browser)."""
+
+    def matches(self, if_none_match: bytes) -> bool:
+        """Weak comparison, as RFC 9110 prescribes for If-None-Match, against both variants."""
+        if if_none_match.strip() == b"*":
+            return True
+        for tag in if_none_match.split(b","):
+            tag = tag.strip()
+            if tag.startswith(b"W/"):
+                tag = tag[2:]
+            if tag == self.etag or tag == self.gzip_etag:
+                return True
+        return False
+
+
+def _etag(digest: str, suffix: str = "") -> bytes:
+    return f'"{digest}{suffix}"'.encode()
+
+
+def build_entry(name: str, key: tuple[int, int, int], mtime: int, body: bytes,
+                gz_candidate: bytes | None) -> Entry:
+    """Everything a response for ``name`` needs, computed once."""
+    kind = kind_of(name)
+    gzip_body = _gzip_for(body, gz_candidate)
+    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+    etag, gzip_etag = _etag(digest), _etag(digest, "-gz")
+    last_modified = formatdate(mtime, usegmt=True).encode()
+    vary = b"Accept, Accept-Encoding" if kind.browser_type else b"Accept-Encoding"
+    headers: dict[tuple[bool, bool], Headers] = {}
+    not_modified: dict[tuple[bool, bool], Headers] = {}
+    for use_gzip in (False, True):
+        for browser in (False, True):
+            common: Headers = [
+                (b"etag", gzip_etag if use_gzip and gzip_body is not None else etag),
+                (b"last-modified", last_modified),
+                (b"cache-control", kind.cache_control),
+                (b"vary", vary),
+            ]
+            if kind.cors:
+                common.append((b"access-control-allow-origin", b"*"))
+            not_modified[(use_gzip, browser)] = common
+            ctype = kind.browser_type if browser and kind.browser_type else kind.content_type
+            full = [*common, (b"content-type", ctype), (b"x-content-type-options", b"nosniff")]
+            if use_gzip and gzip_body is not None:
+                full += [(b"content-encoding", b"gzip"),
+                         (b"content-length", str(len(gzip_body)).encode())]
+            else:
+                full.append((b"content-length", str(len(body)).encode()))
+            headers[(use_gzip, browser)] = full
+    return Entry(
+        name=name, key=key, body=body, gzip_body=gzip_body, etag=etag, gzip_etag=gzip_etag,
+        mtime=mtime, negotiates_type=kind.browser_type is not None, headers=headers,
+        not_modified=not_modified,
+    )
+
+
+def _gzip_for(body: bytes, candidate: bytes | None) -> bytes | None:
+    """The publisher's .gz if it holds exactly ``body``, else our own; None if not smaller."""
+    compressed: bytes | None = None
+    if candidate is not None:
+        try:
+            if gzip.decompress(candidate) == body:
+                compressed = candidate
+        except (OSError, EOFError, ValueError):
+            compressed = None
+    if compressed is None:
+        compressed = gzip.compress(body, compresslevel=9, mtime=0)
+    return compressed if len(compressed) < len(body) else None
+
+
+class OutputCache:
+    """The allow-listed files of one output folder, reloaded when they change on disk."""
+
+    def __init__(self, output_dir: Path, topic_ids: Iterable[str] = ()) -> None:
+        self.root = Path(output_dir)
+        names = list(FIXED_NAMES)
+        for tid in topic_ids:
+            names += [f"topics/{tid}.{ext}" for ext in ("rss", "atom", "json")]
+        self._paths: dict[str, tuple[str, str]] = {
+            f"/{n}": (n, os.path.join(self.root, n)) for n in names
+        }
+        self._paths["/"] = self._paths["/index.html"]
+        self._entries: dict[str, Entry] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_config(cls, config: Config) -> OutputCache:
+        return cls(config.storage.output_dir, (t.id for t in config.topics))
+
+    def lookup(self, path: str) -> Entry | None:
+        """The current entry for a request path; None if not allowed or not published (yet)."""
+        target = self._paths.get(path)
+        if target is None:
+            if not STYLE_PATH.fullmatch(path):
+                return None
+            target = (path[1:], os.path.join(self.root, path[1:]))
+        name, full = target
+        try:
+            st = os.stat(full)
+        except OSError:
+            self._entries.pop(name, None)
+            return None
+        entry = self._entries.get(name)
+        if entry is not None and entry.key == (st.st_ino, st.st_size, st.st_mtime_ns):
+            return entry
+        return self._load(name, full)
+
+    def _load(self, name: str, full: str) -> Entry | None:
+        try:
+            with open(full, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    return None
+                body = fh.read()
+        except OSError:
+            self._entries.pop(name, None)
+            return None
+        try:
+            with open(f"{full}.gz", "rb") as fh:
+                candidate: bytes | None = fh.read()
+        except OSError:
+            candidate = None
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        entry = build_entry(name, key, int(st.st_mtime), body, candidate)
+        with self._lock:
+            current = self._entries.get(name)
+            # Two threads loading at once: keep the one read from the newer file.
+            if current is None or current.key[2] <= key[2]:
+                self._entries[name] = entry
+        return entry
+
+    def refresh(self) -> list[str]:
+        """Reload every allow-listed file that changed (call after a publish); their names."""
+        paths = [p for p in self._paths if p != "/"]
+        paths += [f"/{n}" for n in self._style_names()]
+        changed: list[str] = []
+        for path in paths:
+            name = path[1:]
+            before = self._entries.get(name)
+            after = self.lookup(path)
+            if (before.key if before else None) != (after.key if after else None):
+                changed.append(name)
+        return changed
+
+    def _style_names(self) -> list[str]:
+        try:
+            return sorted(n for n in os.listdir(self.root) if STYLE_PATH.fullmatch(f"/{n}"))
+        except OSError:
+            return []
+
+    def names(self) -> list[str]:
+        """Names currently held in memory."""
+        return sorted(self._entries)
