@@ -1,0 +1,175 @@
+"""Krisinformation's news for the county (``https://api.krisinformation.se/v3/news``).
+
+A JSON array of news entries (``Identifier``, ``Headline``, ``Preamble``, ``BodyText`` as HTML,
+``Links``, ``Area: [{"Type", "Description"}]``, ``Web``, ``Published``, ``Updated``,
+``IsTest``). Fixtures and notes: ``tests/fixtures/krisinformation/README.md``.
+
+- The poll asks for ``counties=<county_id>`` and ``language=sv`` (added to the configured URL
+  unless it already has them) and still checks every entry's ``Area`` itself: an entry is kept
+  when it names the county, one of its municipalities or all of Sweden
+  (:mod:`feeder.sources.areas`). An entry without any area is not known to concern the county
+  and is left out.
+- Items are ranked at ``sources.krisinformation.level`` (default ``info``); the id is
+  ``krisinformation:<Identifier>``, the link is ``Web``; the title is plain text, the body
+  sanitised HTML (the preamble, the body text and the entry's links); Krisinformation is
+  credited as the source.
+- Test entries (``IsTest``) are never published.
+- News is history: the result is not complete, so an entry that drops out of the list stays.
+- Not JSON or not an array: :class:`SourceError` naming ``krisinformation``; an entry that
+  cannot be read is skipped with a warning, and if none of a non-empty list can be read the
+  poll fails (the layout changed). An empty array is a valid "no news".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ..config import Region
+from ..errors import LayoutChangedError
+from ..ladder import Level
+from ..model import Item
+from ..text import body_html, paragraphs, plain_text, sanitize_html, shorten
+from . import areas as area_rules
+from .base import PollContext, PollResult
+from .jsonapi import decode, http_url, links_html, time_of, truthy, with_query
+
+SOURCE = "krisinformation"
+CREDIT = "Krisinformation"
+SUMMARY_LIMIT = 300
+
+
+class _Skip(Exception):
+    """An entry that cannot be read: skipped with a warning."""
+
+
+def parse(
+    body: bytes,
+    region: Region,
+    now: datetime,
+    *,
+    level: Level = Level.INFO,
+    warnings: list[str] | None = None,
+) -> list[Item]:
+    """The news entries in ``body`` that concern ``region``, as items ranked at ``level``.
+
+    ``now`` is not needed by the rules (kept for the common source signature). Problems that do
+    not fail the poll are appended to ``warnings``.
+    """
+    del now
+    warnings = warnings if warnings is not None else []
+    data = decode(body, SOURCE)
+    if not isinstance(data, list):
+        raise LayoutChangedError(SOURCE, f"expected a JSON array of news, got {_kind(data)}")
+    items: dict[str, Item] = {}
+    skipped: list[str] = []
+    for index, raw in enumerate(data):
+        try:
+            item = _item(raw, index, region, level)
+        except _Skip as exc:
+            skipped.append(str(exc))
+            continue
+        if item is not None and (item.id not in items or item.updated > items[item.id].updated):
+            items[item.id] = item
+    warnings.extend(skipped)
+    if data and len(skipped) == len(data):
+        raise LayoutChangedError(
+            SOURCE, f"none of the {len(data)} news entries could be read: {skipped[0]}"
+        )
+    return [items[key] for key in sorted(items)]
+
+
+def _kind(data: Any) -> str:
+    return "an object" if isinstance(data, dict) else type(data).__name__
+
+
+def _item(raw: Any, index: int, region: Region, level: Level) -> Item | None:
+    if not isinstance(raw, dict):
+        raise _Skip(f"news entry {index} is not an object")
+    if "Headline" not in raw and "Identifier" not in raw:
+        raise _Skip(f"news entry {index} has neither 'Identifier' nor 'Headline'")
+    if truthy(raw.get("IsTest")):
+        return None
+    identifier = _identifier(raw)
+    if identifier is None:
+        raise _Skip(f"news entry {index}: no 'Identifier' (nor 'ContentId' or 'Web' to use)")
+    title = plain_text(str(raw.get("Headline") or ""))
+    if not title:
+        raise _Skip(f"news entry {identifier}: 'Headline' is missing or empty")
+    published = time_of(raw.get("Published"))
+    updated = time_of(raw.get("Updated"))
+    if published is None and updated is None:
+        raise _Skip(f"news entry {identifier}: no readable 'Published' or 'Updated' time"
+                    f" (got {raw.get('Published')!r})")
+    published = published or updated
+    assert published is not None
+    updated = max(updated or published, published)
+
+    places = [
+        ref
+        for area in (raw.get("Area") if isinstance(raw.get("Area"), list) else [])
+        if isinstance(area, dict)
+        for ref in [area_rules.from_name(area.get("Description"), area.get("Type"))]
+        if ref is not None
+    ]
+    where = area_rules.match(places, region)
+    if not where.concerns:
+        return None
+
+    preamble = plain_text(str(raw.get("Preamble") or ""))
+    body_text = str(raw.get("BodyText") or "")
+    parts = [paragraphs(preamble)] if preamble else []
+    if body_text.strip():
+        parts.append(body_html(body_text))
+    parts.append(links_html(raw.get("Links")))
+    summary = preamble or plain_text(str(raw.get("PushMessage") or "")) or plain_text(body_text)
+    return Item(
+        id=f"{SOURCE}:{identifier}",
+        source=SOURCE,
+        level=level,
+        level_reason=f"Krisinformation news → {level.label} (sources.krisinformation.level)",
+        title=title,
+        html=sanitize_html("".join(parts)),
+        summary=shorten(summary, SUMMARY_LIMIT),
+        url=http_url(raw.get("Web")),
+        credit=CREDIT,
+        published=published,
+        updated=updated,
+        areas=where.areas,
+    )
+
+
+def _identifier(raw: Mapping[str, Any]) -> str | None:
+    """``Identifier``; failing that the ``ContentId`` or the ``Web`` address, which are stable."""
+    value = raw.get("Identifier")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    content_id = raw.get("ContentId")
+    if isinstance(content_id, int | str) and not isinstance(content_id, bool) and str(content_id):
+        return f"content-{content_id}"
+    return http_url(raw.get("Web"))
+
+
+
+def request_url(url: str, region: Region) -> str:
+    """The configured URL with ``counties=<county_id>`` and ``language=sv`` added."""
+    return with_query(url, {"counties": f"{region.county_id:02d}", "language": "sv"})
+
+
+def poll(ctx: PollContext) -> PollResult:
+    response = ctx.fetcher.get(
+        request_url(ctx.source.url, ctx.config.region),
+        source=SOURCE,
+        etag=ctx.state.etag,
+        last_modified=ctx.state.last_modified,
+        accept="application/json",
+    )
+    if response.not_modified:
+        # 304: nothing to store; the stored validators stay (a 304 need not repeat them).
+        return PollResult([], complete=False, not_modified=True)
+    warnings: list[str] = []
+    items = parse(response.body, ctx.config.region, ctx.now, level=ctx.source.level,
+                  warnings=warnings)
+    return PollResult(items, complete=False, etag=response.etag,
+                      last_modified=response.last_modified, warnings=warnings)
