@@ -8,6 +8,7 @@ only http/https): whatever reached the store, nothing a source or an editor type
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,12 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/feeder-lst/feeder
 
 ENDED_PREFIX = "Avslutad: "
 SUMMARY_LIMIT = 300
+_BLOCK = re.compile(r"<(?=/?(?:p|br|li|ul|ol|h[1-6]|blockquote|pre|dl|dt|dd|div|tr|td|th)\b)", re.I)
+
+
+def text_of(body: str) -> str:
+    """Plain text of sanitised HTML, with blocks kept apart (``<p>A</p><p>B</p>`` → ``A B``)."""
+    return plain_text(_BLOCK.sub(" <", body))
 
 
 def urn(name: str) -> str:
@@ -97,7 +104,7 @@ def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
     if end is not None:
         title = ENDED_PREFIX + title
     body = sanitize_html(item.html)
-    text = plain_text(body)
+    text = text_of(body)
     credit = item.source_name
     parts: list[str] = []
     if end is not None:

@@ -107,3 +107,30 @@ def db(cfg: Config) -> Iterator[Store]:
 @pytest.fixture
 def out(cfg: Config) -> Path:
     return cfg.storage.output_dir
+
+
+HOSTILE = (
+    '<p>Storm i kväll.<img src=x onerror="alert(1)"></p><script>alert(2)</script>'
+    '<a href="javascript:alert(3)">klicka</a>'
+)
+
+
+def scenario() -> list[Item]:
+    """A county's morning: one of each kind of item the outputs must handle."""
+    return [
+        fire_risk(),
+        make_item("notice:storm", level=Level.WARNING, title="Storm <i>Hans</i> närmar sig",
+                  html=HOSTILE, updated=NOW - HOUR, url="javascript:alert(4)"),
+        news(),
+        fire_risk("smhi:99-22", title="Risk för gräsbrand i Västernorrlands län",
+                  published=NOW - 30 * HOUR, updated=NOW - 30 * HOUR, starts=NOW - 30 * HOUR,
+                  expires=NOW - 5 * HOUR),
+        make_item("notice:water", level=Level.NOTICE, title="Vattenbrist i Ånge",
+                  withdrawn=True, updated=NOW - 4 * HOUR, published=NOW - 50 * HOUR),
+        make_item("notice:draft", level=Level.CRITICAL, title="Utkast: utrym", status="draft"),
+        make_item("notice:future", level=Level.SEVERE, title="Planerat avbrott",
+                  starts=NOW + 2 * HOUR, expires=NOW + 6 * HOUR),
+        make_item("notice:meeting", title="Möte om länets arbete", topics=(TOPIC_ID,),
+                  published=NOW - 20 * HOUR, updated=NOW - 20 * HOUR),
+    ]
+

@@ -78,3 +78,9 @@ def test_stale_note_names_the_stale_sources() -> None:
     note = entry.stale_note({"smhi": ok, "lansstyrelsen": stale, "vma": never})
     assert "Länsstyrelsen (senast hämtat 12 juni 2026 kl. 09.00)" in note
     assert "Sveriges Radio (VMA) (aldrig hämtat)" in note and "SMHI" not in note
+
+
+def test_plain_text_keeps_blocks_apart() -> None:
+    assert entry.text_of("<p>Ett.</p><p>Två.</p>") == "Ett. Två."
+    assert entry.text_of("<ul><li>x</li><li>y</li></ul>a<br>b") == "x y a b"
+    assert entry.text_of("s<b>ko</b>g &amp; mark") == "skog & mark"

@@ -1,0 +1,154 @@
+"""The banner: ``banner.json`` (PRODUCT.md shape) and ``banner.html`` (no-JS page for an iframe).
+
+Both are pure. ``generated`` in banner.json is when the content last changed: when the new
+content equals the previous file's (apart from ``generated``), the previous bytes are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from ..model import SourceStatus
+from ..timeutil import iso_z, swedish
+from .entry import Entry, stale_note
+
+CSS = """
+*{box-sizing:border-box}
+html,body{margin:0;padding:0;background:#fff;color:#1b1b1b;
+ font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+.banner{padding:.25rem}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);
+ white-space:nowrap;border:0}
+.alert{margin:0 0 .5rem;padding:.6rem .8rem;border-left:.5rem solid #1f5fa8;background:#e8f1fb}
+.alert h2{margin:.1rem 0 .2rem;font-size:1.1rem;line-height:1.3}
+.alert p{margin:.2rem 0}
+.level{display:inline-block;padding:0 .4rem;border:1px solid currentColor;border-radius:.2rem;
+ font-size:.85rem;font-weight:700}
+.meta{font-size:.9rem}
+a{color:#0b3f78;text-decoration:underline}
+a:focus{outline:3px solid #1b1b1b;outline-offset:2px}
+.level-3{border-left-color:#8a6d00;background:#fff3b0}
+.level-4{border-left-color:#b34700;background:#ffe3cc}
+.level-5{border-left-color:#4d0000;background:#8a0000;color:#fff}
+.level-5 a{color:#fff}
+.level-5 a:focus{outline-color:#fff}
+.empty{margin:0;padding:.6rem .8rem;background:#f2f2f2}
+.stale{margin:.3rem 0 0;padding:.4rem .8rem;border:1px solid #6b4e00;background:#fff8e1}
+"""
+
+
+def _source(status: SourceStatus) -> dict[str, Any]:
+    return {"ok": status.ok, "stale": status.stale, "since": iso_z(status.since)}
+
+
+def alert(entry: Entry) -> dict[str, Any]:
+    it = entry.item
+    return {
+        "id": it.id,
+        "level": int(it.level),
+        "level_name": it.level.label,
+        "title": entry.title,
+        "text": entry.text,
+        "url": entry.url,
+        "source": entry.source,
+        "starts": iso_z(it.starts or it.published),
+        "expires": iso_z(it.expires),
+        "updated": iso_z(it.updated),
+        "areas": list(it.areas),
+    }
+
+
+def document(
+    region: str, alerts: Sequence[Entry], statuses: Mapping[str, SourceStatus]
+) -> dict[str, Any]:
+    """banner.json with ``generated`` still None."""
+    shown = [alert(entry) for entry in alerts]
+    return {
+        "region": region,
+        "generated": None,
+        "stale": any(s.stale for s in statuses.values()),
+        "sources": {name: _source(s) for name, s in statuses.items()},
+        "alert": shown[0] if shown else None,
+        "alerts": shown,
+    }
+
+
+def _dump(doc: Mapping[str, Any]) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render_json(
+    region: str,
+    alerts: Sequence[Entry],
+    statuses: Mapping[str, SourceStatus],
+    now: datetime,
+    previous: bytes | None = None,
+) -> bytes:
+    """banner.json. ``previous`` (the file as it is) is returned unchanged when only its
+    ``generated`` differs from the new content; otherwise ``generated`` is ``now``."""
+    doc = document(region, alerts, statuses)
+    if previous is not None and _same_content(doc, previous):
+        return previous
+    doc["generated"] = iso_z(now)
+    return _dump(doc)
+
+
+def _same_content(doc: dict[str, Any], previous: bytes) -> bool:
+    try:
+        old = json.loads(previous)
+    except ValueError:
+        return False
+    if not isinstance(old, dict) or _dump(old) != previous:
+        return False
+    old["generated"] = None
+    return _dump(old) == _dump(doc)
+
+
+def _article(entry: Entry) -> str:
+    it = entry.item
+    meta = [f"Källa: {escape(entry.source)}"]
+    if it.expires is not None:
+        meta.append(f"Gäller till {escape(swedish(it.expires))}")
+    if entry.url is not None:
+        meta.append(
+            f'<a href="{escape(entry.url)}" target="_top">Läs mer'
+            f'<span class="sr"> om {escape(entry.title)}</span></a>'
+        )
+    text = f"<p>{escape(entry.text)}</p>" if entry.text else ""
+    return (
+        f'<article class="alert level-{int(it.level)}">'
+        f'<p><span class="level">{escape(entry.level_text)}</span></p>'
+        f"<h2>{escape(entry.title)}</h2>{text}"
+        f'<p class="meta">{" · ".join(meta)}</p></article>'
+    )
+
+
+def render_html(
+    region: str, alerts: Sequence[Entry], statuses: Mapping[str, SourceStatus]
+) -> bytes:
+    """A small, complete, accessible page (no script) showing the banner alerts."""
+    heading = f"Varningar och meddelanden för {region}"
+    body = [f'<h1 class="sr">{escape(heading)}</h1>']
+    if alerts:
+        body.extend(_article(entry) for entry in alerts)
+    else:
+        body.append(
+            f'<p class="empty">Inga aktuella varningar eller meddelanden för {escape(region)}.</p>'
+        )
+    note = stale_note(statuses)
+    if note:
+        body.append(f'<p class="stale">{escape(note)}</p>')
+    page = (
+        '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{escape(heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<section class="banner" aria-label="{escape(heading)}">\n'
+        + "\n".join(body)
+        + "\n</section>\n</body>\n</html>\n"
+    )
+    return page.encode("utf-8")

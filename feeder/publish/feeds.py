@@ -1,0 +1,72 @@
+"""RSS 2.0 and Atom 1.0 from a :class:`FeedSpec`. The only module that imports feedgen.
+
+feedgen 1.0.0 traps handled here (DEVELOPERS.md): the ``self`` link is added first and the
+``alternate`` link last (RSS takes the channel link from the last one added); ``updated`` comes
+from the data and never defaults to the clock, for the feed and for every entry; HTML goes
+through ``content(html, type='html')``; every Atom entry has an author (the source, e.g. SMHI),
+and RSS items credit it with ``dc:creator``; entries are added with ``order='append'`` after
+sorting; ids are the item's URL only when that URL is its identity, else a real ``urn:uuid:``,
+and the RSS ``guid`` is ``isPermaLink="true"`` only when it is the item's URL.
+"""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+
+from .. import __version__
+from .entry import Entry
+from .spec import FeedSpec
+
+GENERATOR_URI = "https://github.com/feeder-lst/feeder"
+LANGUAGE = "sv"
+
+
+def _generator(spec: FeedSpec, fmt: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id(spec.id)
+    fg.title(spec.title)
+    fg.subtitle(spec.description)
+    fg.language(LANGUAGE)
+    fg.generator("feeder", version=__version__, uri=GENERATOR_URI)
+    fg.updated(spec.updated)
+    mime = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
+    fg.link(href=spec.url(fmt), rel="self", type=mime)  # first: the self link
+    fg.link(href=spec.base_url, rel="alternate", type="text/html")  # last: the RSS channel link
+    for entry in spec.entries:  # already in feed order
+        _add(fg, entry, spec)
+    return fg
+
+
+def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
+    fe = fg.add_entry(order="append")
+    fe.guid(entry.id, permalink=entry.permalink)
+    fe.title(entry.title)
+    fe.author({"name": entry.source})
+    fe.dc.dc_creator(entry.source)
+    fe.content(entry.html, type="html")
+    if entry.url is not None:
+        fe.link(href=entry.url, rel="alternate", type="text/html")
+    level = entry.item.level
+    fe.category({"term": level.label, "label": entry.level_text})
+    for topic in entry.topics:
+        fe.category({"term": topic, "label": spec.topic_titles.get(topic, topic)})
+    fe.published(entry.published)
+    fe.updated(entry.updated)
+
+
+def render_rss(spec: FeedSpec) -> bytes:
+    return bytes(_generator(spec, "rss").rss_str(pretty=True))
+
+
+def render_atom(spec: FeedSpec) -> bytes:
+    return bytes(_generator(spec, "atom").atom_str(pretty=True))
+
+
+def render(spec: FeedSpec, fmt: str) -> bytes:
+    """``fmt`` is ``rss`` or ``atom``."""
+    if fmt == "rss":
+        return render_rss(spec)
+    if fmt == "atom":
+        return render_atom(spec)
+    raise ValueError(f"unknown feed format {fmt!r}")

@@ -1,0 +1,155 @@
+"""``index.html``: a readable Swedish page for people who open the feed address in a browser.
+
+Current alerts, the latest items, links to subscribe to every feed, and how each source is doing
+(ok, failing or stale, since when, in Europe/Stockholm time). Every value is escaped; the only
+HTML taken from items is their sanitised body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from html import escape
+
+from ..config import Topic
+from ..model import SourceStatus
+from ..timeutil import iso_z, swedish
+from .entry import Entry, source_label, stale_note
+
+LATEST = 20
+
+CSS = """
+body{margin:0 auto;max-width:48rem;padding:1rem;color:#1b1b1b;background:#fff;
+ font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+a{color:#0b3f78}
+h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem;margin:.2rem 0}
+.alert{margin:.6rem 0;padding:.6rem .8rem;border-left:.5rem solid #1f5fa8;background:#e8f1fb}
+.level-3{border-left-color:#8a6d00;background:#fff3b0}
+.level-4{border-left-color:#b34700;background:#ffe3cc}
+.level-5{border-left-color:#4d0000;background:#ffe5e5}
+.level{font-weight:700}
+.meta{font-size:.9rem;color:#3d3d3d}
+.stale{padding:.5rem .8rem;border:1px solid #6b4e00;background:#fff8e1}
+ul.items{padding-left:1.2rem}ul.items li{margin:.5rem 0}
+table{border-collapse:collapse}th,td{padding:.3rem .6rem;border:1px solid #bbb;text-align:left}
+"""
+
+STATE_TEXT = {"ok": "I drift", "failing": "Fel vid senaste hämtning", "stale": "Inaktuell",
+              "new": "Inte hämtad än"}
+
+
+def _time(value: datetime) -> str:
+    return f'<time datetime="{iso_z(value)}">{escape(swedish(value))}</time>'
+
+
+def _title(entry: Entry, tag: str) -> str:
+    title = escape(entry.title)
+    if entry.url is not None:
+        title = f'<a href="{escape(entry.url)}">{title}</a>'
+    return f"<{tag}>{title}</{tag}>"
+
+
+def _meta(entry: Entry) -> str:
+    return (
+        f'<p class="meta"><span class="level">{escape(entry.level_text)}</span> · '
+        f"Källa: {escape(entry.source)} · {_time(entry.updated)}</p>"
+    )
+
+
+def _alert(entry: Entry) -> str:
+    return (
+        f'<article class="alert level-{int(entry.item.level)}">'
+        f"{_title(entry, 'h3')}{_meta(entry)}{entry.body_html}</article>"
+    )
+
+
+def _state(status: SourceStatus) -> str:
+    if status.stale:
+        key = "stale"
+    elif status.ok:
+        key = "ok"
+    else:
+        key = "failing" if status.since is not None else "new"
+    since = _time(status.since) if status.since is not None else "–"
+    return (
+        f"<tr><th scope=\"row\">{escape(source_label(status.name))}</th>"
+        f"<td>{escape(STATE_TEXT[key])}</td><td>{since}</td></tr>"
+    )
+
+
+def _subscribe(topics: Sequence[Topic]) -> str:
+    feeds = [("Allt", "feed"), ("Varningar och meddelanden", "alerts")]
+    feeds += [(t.title, f"topics/{t.id}") for t in topics]
+    rows = []
+    for label, name in feeds:
+        links = ", ".join(
+            f'<a href="{escape(name)}.{ext}" type="{mime}">{text}</a>'
+            for ext, text, mime in (
+                ("rss", "RSS", "application/rss+xml"),
+                ("atom", "Atom", "application/atom+xml"),
+                ("json", "JSON Feed", "application/feed+json"),
+            )
+        )
+        rows.append(f"<li>{escape(label)}: {links}</li>")
+    rows.append(
+        '<li>Banner för webbplatser: <a href="banner.html">HTML</a>, '
+        '<a href="banner.json">JSON</a></li>'
+    )
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
+def render(
+    *,
+    title: str,
+    description: str,
+    region: str,
+    alerts: Sequence[Entry],
+    latest: Sequence[Entry],
+    statuses: Mapping[str, SourceStatus],
+    topics: Sequence[Topic],
+) -> bytes:
+    """The page. ``alerts``: the active alerts; ``latest``: the main feed's entries, in order."""
+    parts = [f"<h1>{escape(title)}</h1>", f"<p>{escape(description)}</p>"]
+    note = stale_note(statuses)
+    if note:
+        parts.append(f'<p class="stale">{escape(note)}</p>')
+    parts.append("<h2>Aktuella varningar och meddelanden</h2>")
+    if alerts:
+        parts.extend(_alert(entry) for entry in alerts)
+    else:
+        parts.append(f"<p>Just nu finns inga varningar eller meddelanden för {escape(region)}.</p>")
+    parts.append("<h2>Senaste</h2>")
+    if latest:
+        items = "".join(
+            f"<li>{_title(entry, 'h3')}{_meta(entry)}"
+            + (f"<p>{escape(entry.summary)}</p>" if entry.summary else "")
+            + "</li>"
+            for entry in latest[:LATEST]
+        )
+        parts.append(f'<ul class="items">{items}</ul>')
+    else:
+        parts.append("<p>Inget publicerat än.</p>")
+    parts.append("<h2>Prenumerera</h2>")
+    parts.append("<p>Lägg in en av adresserna i din flödesläsare.</p>")
+    parts.append(_subscribe(topics))
+    parts.append("<h2>Källor</h2>")
+    rows = "".join(_state(s) for s in statuses.values())
+    parts.append(
+        '<table><thead><tr><th scope="col">Källa</th><th scope="col">Läge</th>'
+        f'<th scope="col">Sedan</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+    page = (
+        '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n"
+        f'<link rel="alternate" type="application/atom+xml" href="feed.atom" '
+        f'title="{escape(title)} (Atom)">\n'
+        f'<link rel="alternate" type="application/rss+xml" href="feed.rss" '
+        f'title="{escape(title)} (RSS)">\n'
+        f'<link rel="alternate" type="application/feed+json" href="feed.json" '
+        f'title="{escape(title)} (JSON Feed)">\n'
+        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(parts)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+    return page.encode("utf-8")

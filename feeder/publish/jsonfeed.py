@@ -1,0 +1,61 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1) from a :class:`FeedSpec`.
+
+Each item carries the standard fields plus our extension object ``_feeder`` (level, level name,
+source, starts, expires, ended, areas). Times are UTC ISO 8601 with ``Z``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..timeutil import iso_z
+from .entry import Entry
+from .spec import FeedSpec
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def item(entry: Entry) -> dict[str, Any]:
+    it = entry.item
+    out: dict[str, Any] = {"id": entry.id}
+    if entry.url is not None:
+        out["url"] = entry.url
+    out["title"] = entry.title
+    out["content_html"] = entry.html
+    if entry.summary:
+        out["summary"] = entry.summary
+    out["date_published"] = iso_z(entry.published)
+    out["date_modified"] = iso_z(entry.updated)
+    out["authors"] = [{"name": entry.source}]
+    out["tags"] = [it.level.label, *entry.topics]
+    out["_feeder"] = {
+        "id": it.id,
+        "level": int(it.level),
+        "level_name": it.level.label,
+        "level_text": entry.level_text,
+        "source": entry.source,
+        "starts": iso_z(it.starts),
+        "expires": iso_z(it.expires),
+        "ended": entry.end is not None,
+        "ended_at": iso_z(entry.end.at) if entry.end is not None else None,
+        "end_reason": entry.end.reason if entry.end is not None else None,
+        "areas": list(it.areas),
+    }
+    return out
+
+
+def document(spec: FeedSpec) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "title": spec.title,
+        "home_page_url": spec.base_url,
+        "feed_url": spec.url("json"),
+        "description": spec.description,
+        "language": "sv",
+        "items": [item(entry) for entry in spec.entries],
+    }
+
+
+def render(spec: FeedSpec) -> bytes:
+    return (json.dumps(document(spec), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

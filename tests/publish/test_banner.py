@@ -1,0 +1,155 @@
+"""banner.json (PRODUCT.md shape, ladder order) and banner.html (no-JS page)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from feeder.config import Config
+from feeder.ladder import Level
+from feeder.model import SourceStatus
+from feeder.publish import banner, publish
+from feeder.publish.entry import build
+from feeder.store import Store
+
+from .conftest import HOUR, NOW, ConfigFactory, fire_risk, make_item, scenario
+
+ALERT_KEYS = ["id", "level", "level_name", "title", "text", "url", "source", "starts",
+              "expires", "updated", "areas"]
+
+
+@pytest.fixture
+def site(db: Store, cfg: Config, out: Path) -> Path:
+    db.upsert(scenario(), NOW - HOUR)
+    db.record_success("smhi", NOW - timedelta(minutes=1))
+    db.record_success("lansstyrelsen", NOW - timedelta(minutes=5))
+    publish(db, cfg, NOW)
+    return out
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_banner_json_shape(site: Path) -> None:
+    doc = load(site / "banner.json")
+    assert list(doc) == ["region", "generated", "stale", "sources", "alert", "alerts"]
+    assert doc["region"] == "Västernorrlands län"
+    assert doc["generated"] == "2026-06-12T10:00:00Z"
+    assert doc["stale"] is False
+    assert doc["sources"] == {
+        "smhi": {"ok": True, "stale": False, "since": "2026-06-12T09:59:00Z"},
+        "lansstyrelsen": {"ok": True, "stale": False, "since": "2026-06-12T09:55:00Z"},
+    }
+    assert doc["alert"] == doc["alerts"][0]
+    for alert in doc["alerts"]:
+        assert list(alert) == ALERT_KEYS
+    fire = doc["alerts"][1]
+    assert fire == {
+        "id": "smhi:100-22",
+        "level": 2,
+        "level_name": "notice",
+        "title": "Risk för skogsbrand i Västernorrlands län",
+        "text": "Det är mycket torrt i skog och mark och risken för brand är stor.",
+        "url": "https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden",
+        "source": "SMHI",
+        "starts": "2026-06-12T07:00:00Z",
+        "expires": "2026-06-12T18:00:00Z",
+        "updated": "2026-06-12T07:00:00Z",
+        "areas": ["2281"],
+    }
+
+
+def test_banner_json_holds_active_alerts_in_ladder_order(site: Path) -> None:
+    doc = load(site / "banner.json")
+    assert [a["id"] for a in doc["alerts"]] == ["notice:storm", "smhi:100-22"]
+    storm = doc["alerts"][0]
+    assert storm["level"] == 3 and storm["level_name"] == "warning"
+    assert storm["title"] == "Storm Hans närmar sig"  # markup stripped
+    assert storm["text"] == "Storm i kväll. klicka"  # plain text of the sanitised body
+    assert storm["url"] is None  # javascript: dropped
+    assert storm["expires"] is None
+
+
+def test_min_level_from_config(make_config: ConfigFactory) -> None:
+    cfg = make_config(banner={"min_level": "warning"})
+    with Store(cfg.storage.database) as db:
+        db.upsert(scenario(), NOW)
+        publish(db, cfg, NOW)
+    doc = load(cfg.storage.output_dir / "banner.json")
+    assert [a["id"] for a in doc["alerts"]] == ["notice:storm"]
+
+
+def test_empty_banner(db: Store, cfg: Config, out: Path) -> None:
+    db.upsert([make_item("notice:info")], NOW)
+    publish(db, cfg, NOW)
+    doc = load(out / "banner.json")
+    assert doc["alert"] is None and doc["alerts"] == []
+    page = (out / "banner.html").read_text(encoding="utf-8")
+    assert "Inga aktuella varningar eller meddelanden för Västernorrlands län." in page
+
+
+def test_stale_source_marked(db: Store, cfg: Config, out: Path) -> None:
+    db.upsert([fire_risk()], NOW - 2 * HOUR)
+    db.record_success("smhi", NOW - 2 * HOUR)  # stale_after 600 s by default
+    db.record_failure("lansstyrelsen", NOW - HOUR, "timeout")
+    publish(db, cfg, NOW)
+    doc = load(out / "banner.json")
+    assert doc["stale"] is True
+    assert doc["sources"]["smhi"] == {"ok": False, "stale": True, "since": "2026-06-12T08:10:00Z"}
+    assert doc["sources"]["lansstyrelsen"]["ok"] is False
+    assert [a["id"] for a in doc["alerts"]] == ["smhi:100-22"]  # never blank because of it
+    page = (out / "banner.html").read_text(encoding="utf-8")
+    assert "Obs! Uppgifterna från SMHI" in page
+
+
+def test_generated_is_kept_when_only_it_would_change() -> None:
+    status = {"smhi": SourceStatus("smhi", ok=True, stale=False, since=NOW - HOUR)}
+    alerts = [build(fire_risk(), NOW)]
+    first = banner.render_json("Län", alerts, status, NOW)
+    again = banner.render_json("Län", alerts, status, NOW + HOUR, previous=first)
+    assert again is first
+    changed = banner.render_json("Län", [], status, NOW + HOUR, previous=first)
+    assert json.loads(changed)["generated"] == "2026-06-12T11:00:00Z"
+    broken = banner.render_json("Län", alerts, status, NOW + HOUR, previous=b"{not json")
+    assert json.loads(broken)["generated"] == "2026-06-12T11:00:00Z"
+
+
+class Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_banner_html_is_a_small_accessible_page(site: Path) -> None:
+    page = (site / "banner.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    parser = Collector()
+    parser.feed(page)
+    tags = [t for t, _ in parser.tags]
+    assert ("html", {"lang": "sv"}) in parser.tags
+    assert "script" not in tags and "img" not in tags
+    assert all(not any(k.startswith("on") for k in attrs) for _, attrs in parser.tags)
+    # the level as visible text, not colour alone, highest first
+    assert page.index("Nivå 3 – Gul varning") < page.index("Nivå 2 – Meddelande")
+    assert "Storm Hans närmar sig" in page and "Källa: SMHI" in page
+    assert "Gäller till 12 juni 2026 kl. 20.00" in page  # Europe/Stockholm
+    assert "javascript:" not in page and "onerror" not in page
+    assert len(page.encode()) < 20_000
+
+
+def test_banner_html_escapes_every_value() -> None:
+    evil = make_item("notice:x", level=Level.SEVERE, title='"><script>alert(1)</script>',
+                     html="<p>a &lt;b&gt; c</p>", url='https://x.se/"onmouseover="alert(1)')
+    page = banner.render_html('Län <i>"', [build(evil, NOW)], {}).decode()
+    assert "<script" not in page and "<i>" not in page
+    assert 'onmouseover="' not in page
+    assert re.search(r"a &lt;b&gt; c", page)
