@@ -11,9 +11,9 @@ Two shapes are read, told apart by their shape and not by the URL:
 
 Rules (fixtures and notes: ``tests/fixtures/krisinformation/README.md``):
 
-- Only real messages: ``status`` must be ``Actual`` (a message without it is not trusted),
-  ``scope`` (when given) ``Public``; ``IsTest``/``isTest`` true, ``Ack`` and ``Error`` messages
-  are dropped. Test and exercise messages are never published.
+- Only real messages: ``status`` must be ``Actual``, ``scope`` (when given) ``Public``;
+  ``IsTest``/``isTest`` true, ``Ack`` and ``Error`` messages are dropped. Test and exercise
+  messages are never published.
 - Kept when an area names the configured county (code or NUTS3), one of its municipalities or
   all of Sweden (see :mod:`feeder.sources.areas`); ``areas`` are the county's municipality
   codes named, ``()`` when only the county as a whole or all of Sweden is named.
@@ -23,8 +23,10 @@ Rules (fixtures and notes: ``tests/fixtures/krisinformation/README.md``):
   is complete, :func:`feeder.poll.poll_source` ends the stored item at this poll.
 - An empty list is the normal "no VMA" state: every running VMA item is ended.
 - Not JSON, or not one of the two shapes: :class:`SourceError` naming the source ``vma``. Entries
-  that cannot be read are skipped with a warning; if none of a non-empty list can be read, the
-  poll fails (the layout changed) and stored VMAs stay as they are.
+  that cannot be read (no identifier, no ``status``, no text, no readable area) are skipped with
+  a warning, and then the list proves nothing about the VMAs it does not list: running ones are
+  kept, not ended (cancels still apply). If none of a non-empty list can be read, the poll fails
+  (the layout changed) and stored VMAs stay as they are.
 """
 
 from __future__ import annotations
@@ -194,7 +196,9 @@ def _not_for_public(raw: Mapping[str, Any]) -> bool:
 def _cap_message(raw: Mapping[str, Any], index: int) -> _Message:
     identifier = _identifier(raw.get("identifier"), index, "identifier")
     status = raw.get("status")
-    if status is None or str(status).strip().lower() != "actual" or _not_for_public(raw):
+    if status is None:  # not trusted as real, and not quietly taken for a test either
+        raise _Skip(f"message {identifier}: no 'status' (published only when 'Actual')")
+    if str(status).strip().lower() != "actual" or _not_for_public(raw):
         raise _Ignored
     kind = _kind(raw.get("msgType"), index, "msgType")
     sent = time_of(raw.get("sent"))
@@ -402,23 +406,33 @@ def _resolve(
             groups.setdefault(root_of(message.identifier), []).append(message)
 
     items: list[Item] = []
+    unusable: set[str] = set()
     for root, group in sorted(groups.items()):
         if root in cancelled:
             continue
         stored = known.get(f"{SOURCE}:{root}")
-        if all(m.content is None for m in group):
-            if stored is not None:
-                items.append(stored)  # an update without text: the stored version stays
-            else:
-                warnings.append(f"message {max(group, key=_key).identifier}: no text to publish")
-                partial = True
-            continue
-        item = _item(root, group, region, now, stored)
-        if item is not None:
-            items.append(item)
+        with_text = [m for m in group if m.content is not None]
+        newest = max(with_text, key=_key).content if with_text else None
+        if newest is None and stored is not None:
+            items.append(stored)  # an update without text: the stored version stays
+        elif newest is None:
+            warnings.append(f"message {max(group, key=_key).identifier}: no text to publish")
+            unusable.add(root)
+        elif not newest.places:
+            warnings.append(f"message {root}: no area that can be read; not published")
+            unusable.add(root)
+        else:
+            item = _item(root, group, region, now, stored)
+            if item is not None:
+                items.append(item)
 
+    partial = partial or bool(unusable)
     if partial:
-        accounted = {f"{SOURCE}:{root}" for root in (*groups, *cancelled)}
+        usable = len(groups) - len(unusable) + sum(m.kind == CANCEL for m in by_id.values())
+        if usable == 0:
+            first = warnings[0] if warnings else "unknown problem"
+            raise LayoutChangedError(SOURCE, f"no message in the list could be used: {first}")
+        accounted = {f"{SOURCE}:{root}" for root in (*groups, *cancelled) if root not in unusable}
         kept = [
             item for item_id, item in sorted(known.items())
             if item_id not in accounted and item.ended is None and not item.withdrawn

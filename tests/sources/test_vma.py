@@ -22,6 +22,7 @@ from feeder.fetch import Fetcher
 from feeder.ladder import Level, for_smhi
 from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
+from feeder.publish import publish
 from feeder.publish.select import banner_alerts
 from feeder.sources import vma
 from feeder.store import Store
@@ -362,6 +363,23 @@ def test_county_vma_tops_the_banner_above_an_smhi_orange_warning(sr: Env) -> Non
     assert top.areas == ("2281",)
 
 
+def test_banner_json_carries_the_vma_first(sr: Env) -> None:
+    """The published banner.json (PRODUCT.md's interface), not only the selection."""
+    now = SENT + timedelta(minutes=5)
+    sr.store.upsert([smhi_orange(now)], now)
+    sr.serve("sr_vma_alerts_cap.json")
+    assert sr.poll(now).ok
+    publish(sr.store, sr.config, now)
+    doc = json.loads((sr.config.storage.output_dir / "banner.json").read_bytes())
+    assert doc["alert"]["id"] == SUNDSVALL
+    assert [a["id"] for a in doc["alerts"]] == [SUNDSVALL, "smhi:900001-22"]
+    first = doc["alerts"][0]
+    assert (first["level"], first["level_name"]) == (5, "critical")
+    assert first["source"] == "Sveriges Radio / VMA"
+    assert first["areas"] == ["2281"]
+    assert first["expires"] == "2022-06-01T19:41:00Z"
+
+
 def test_poll_sends_accept_json_and_stores_nothing_twice(sr: Env) -> None:
     sr.serve("sr_vma_alerts_cap.json")
     first = sr.poll(SENT)
@@ -492,6 +510,45 @@ def test_a_partly_unreadable_list_adds_but_never_ends(sr: Env) -> None:
     sr.serve(data=_json({"alerts": [new, cancel, "garbage"]}))  # a cancel still ends
     outcome = sr.poll(SENT + timedelta(minutes=50))
     assert outcome.ended == [SUNDSVALL]
+
+
+@pytest.mark.parametrize(
+    ("change", "fails"),
+    [
+        ({"status": None}, True),  # a renamed field: not taken for a test, not taken as real
+        ({"info": [{"language": "sv-SE", "headline": "VMA", "area": [{"code": "x"}]}]}, True),
+        ({"info": None}, False),  # no text now: the stored text stays, with a warning
+    ],
+)
+def test_a_message_that_cannot_be_used_ends_nothing(
+    sr: Env, change: dict[str, Any], fails: bool
+) -> None:
+    sr.serve("sr_vma_alerts_cap.json")
+    sr.poll(SENT)
+    stored = sr.store.get(SUNDSVALL)
+    doc = json.loads(body("sr_vma_alerts_cap.json"))
+    doc["alerts"][0].update(change)
+    sr.serve(data=_json(doc))
+    outcome = sr.poll(SENT + timedelta(minutes=10))
+    if fails:
+        assert not outcome.ok and "could" in (outcome.error or "")
+    else:
+        assert outcome.ok and outcome.warnings and not outcome.changed
+    assert sr.store.get(SUNDSVALL) == stored
+
+
+def test_an_update_with_an_unreadable_area_keeps_the_stored_vma(sr: Env) -> None:
+    sr.serve("sr_vma_alerts_cap.json")
+    sr.poll(SENT)
+    doc = json.loads(body("sr_vma_update_only.json"))
+    doc["alerts"][0]["info"][0]["area"] = [{"polygon": "62.3,17.2 62.4,17.3"}]
+    doc["alerts"].append(_cap("N2", "Alert", "2022-06-01T11:00:00+02:00"))
+    sr.serve(data=_json(doc))
+    outcome = sr.poll(UPDATE_SENT + timedelta(minutes=5))
+    assert outcome.ok and outcome.inserted == ["vma:N2"] and outcome.ended == []
+    assert any("no area" in w for w in outcome.warnings)
+    item = sr.store.get(SUNDSVALL)
+    assert item.ended is None and item.updated == SENT  # as it was: the update is not applied
 
 
 def test_conditional_request_and_304(sr: Env) -> None:
