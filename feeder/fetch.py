@@ -1,0 +1,286 @@
+"""HTTP for every source, in one place (``requests`` is imported here and nowhere else).
+
+Polite and robust:
+
+- a User-Agent naming feeder (:data:`feeder.USER_AGENT`);
+- ``(connect, read)`` timeouts from ``config.http``;
+- conditional requests: the stored ETag / Last-Modified go out as ``If-None-Match`` /
+  ``If-Modified-Since``; a ``304`` comes back as ``Response(not_modified=True, body=b"")``;
+- gzip accepted, and the body streamed with a cap of ``http.max_bytes`` *decoded* bytes (so a
+  small gzip bomb is refused as well as a huge plain body);
+- a truncated body (fewer bytes than ``Content-Length``, a broken chunked stream) is an error,
+  never half a document;
+- ``429`` and ``503`` carry ``retry_after`` (seconds) parsed from ``Retry-After``, which may be
+  a number of seconds or an HTTP date.
+
+Every failure is a :class:`~feeder.errors.SourceError` whose reason is one short sentence a
+person can act on ("HTTP 503 Service Unavailable", "timed out after 20 s", "response larger
+than 5000000 bytes", "cannot connect to example.org: Connection refused").
+
+Backoff after failures is not done here: :mod:`feeder.poll` records the failure and decides when
+to try again (honouring ``retry_after``). A :class:`Fetcher` keeps one ``requests.Session`` per
+thread (sessions are not guaranteed thread-safe), so the scheduler may poll sources in parallel.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from http.client import BadStatusLine, RemoteDisconnected
+from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import ReadTimeoutError
+
+from . import USER_AGENT
+from .config import HttpSettings
+from .errors import SourceError
+
+__all__ = ["Fetcher", "Response", "parse_retry_after"]
+
+CHUNK = 64 * 1024
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    """The final URL, after redirects."""
+    status: int
+    body: bytes
+    """The decoded body (gzip undone); ``b""`` on 304."""
+    content_type: str
+    """The ``Content-Type`` header as sent (``""`` when absent)."""
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    """True when the server answered ``304 Not Modified`` to our conditional request."""
+
+
+class Fetcher:
+    """Fetches URLs for the sources. Create one per process; :meth:`close` it at the end."""
+
+    def __init__(self, settings: HttpSettings, *, user_agent: str = USER_AGENT) -> None:
+        self.settings = settings
+        self.user_agent = user_agent
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------------------------- public
+
+    def get(
+        self,
+        url: str,
+        *,
+        source: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """GET ``url`` for ``source``; raise :class:`SourceError` with a clear reason on failure."""
+        headers: dict[str, str] = {}
+        if accept:
+            headers["Accept"] = accept
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        s = self.settings
+        try:
+            resp = self._session().get(
+                url,
+                headers=headers,
+                timeout=(s.connect_timeout, s.read_timeout),
+                stream=True,
+                allow_redirects=True,
+            )
+        except requests.exceptions.ConnectTimeout:
+            raise SourceError(
+                source,
+                f"cannot connect to {_host(url)}: timed out after {_secs(s.connect_timeout)}",
+            ) from None
+        except requests.exceptions.ReadTimeout:
+            raise SourceError(source, f"timed out after {_secs(s.read_timeout)}") from None
+        except requests.exceptions.TooManyRedirects:
+            raise SourceError(source, f"more than {MAX_REDIRECTS} redirects") from None
+        except requests.exceptions.SSLError as exc:
+            raise SourceError(source, f"TLS error with {_host(url)}: {_root(exc)}") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise SourceError(source, _connection_reason(url, exc)) from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema) as exc:
+            raise SourceError(source, f"invalid URL {url!r}: {exc}") from None
+        except requests.exceptions.RequestException as exc:
+            raise SourceError(source, f"request failed: {_root(exc)}") from None
+        with resp:
+            return self._finish(resp, source)
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------------------- inside
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(
+                {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
+            )
+            session.max_redirects = MAX_REDIRECTS
+            session.trust_env = True
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def _finish(self, resp: requests.Response, source: str) -> Response:
+        status = resp.status_code
+        headers = resp.headers
+        etag = headers.get("ETag")
+        last_modified = headers.get("Last-Modified")
+        content_type = headers.get("Content-Type", "")
+        if status == 304:
+            return Response(resp.url, status, b"", content_type, etag, last_modified, True)
+        if status >= 400:
+            reason = f"HTTP {status} {_phrase(status, resp.reason)}"
+            retry_after = None
+            if status in (429, 503):
+                retry_after = parse_retry_after(headers.get("Retry-After"))
+                if retry_after is not None:
+                    reason += f" (retry after {math.ceil(retry_after)} s)"
+            raise SourceError(source, reason, retry_after=retry_after)
+        if not 200 <= status < 300:
+            raise SourceError(source, f"unexpected HTTP {status} {_phrase(status, resp.reason)}")
+        body = self._read_body(resp, source)
+        return Response(resp.url, status, body, content_type, etag, last_modified, False)
+
+    def _read_body(self, resp: requests.Response, source: str) -> bytes:
+        cap = self.settings.max_bytes
+        too_big = f"response larger than {cap} bytes"
+        declared = resp.headers.get("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > cap:
+            raise SourceError(source, f"{too_big} (Content-Length {int(declared)})")
+        parts: list[bytes] = []
+        size = 0
+        try:
+            for chunk in resp.iter_content(CHUNK):
+                size += len(chunk)
+                if size > cap:
+                    raise SourceError(source, too_big)
+                parts.append(chunk)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise SourceError(
+                source, f"truncated response: the body ended early ({_root(exc)})"
+            ) from None
+        except requests.exceptions.ContentDecodingError:
+            raise SourceError(source, "response body could not be decompressed") from None
+        except requests.exceptions.ConnectionError as exc:
+            if _caused_by(exc, ReadTimeoutError):
+                raise SourceError(
+                    source, f"timed out after {_secs(self.settings.read_timeout)}"
+                    f" while reading the response ({size} bytes read)"
+                ) from None
+            raise SourceError(source, f"connection lost while reading: {_root(exc)}") from None
+        except requests.exceptions.RequestException as exc:
+            raise SourceError(source, f"reading the response failed: {_root(exc)}") from None
+        return b"".join(parts)
+
+
+# --------------------------------------------------------------------------------- helpers
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    None when absent or unreadable; never negative.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(int(text))
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _phrase(status: int, reason: str | None) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return reason or "error"
+
+
+def _secs(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def _connection_reason(url: str, exc: BaseException) -> str:
+    host = _host(url)
+    chain = _chain(exc)
+    if any(isinstance(e, RemoteDisconnected) for e in chain):
+        return f"{host} closed the connection without a response"
+    if any(isinstance(e, BadStatusLine) for e in chain):
+        return f"{host} sent an invalid HTTP response"
+    return f"cannot connect to {host}: {_root(exc)}"
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    return any(isinstance(e, kind) for e in _chain(exc))
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it wraps (args, ``reason``, cause, context), outermost first."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is s for s in seen) or len(seen) > 20:
+            continue
+        seen.append(current)
+        for inner in (*current.args, getattr(current, "reason", None),
+                      current.__cause__, current.__context__):
+            if isinstance(inner, BaseException):
+                todo.append(inner)
+    return seen
+
+
+def _root(exc: BaseException) -> str:
+    """The most specific human message in an exception chain ("Connection refused")."""
+    for inner in reversed(_chain(exc)):
+        if isinstance(inner, OSError) and inner.strerror:
+            return str(inner.strerror)
+    for inner in reversed(_chain(exc)):
+        text = " ".join(str(inner).split())
+        if text and "object at 0x" not in text and "Max retries" not in text:
+            return text[:200]
+    return type(exc).__name__
