@@ -92,9 +92,12 @@ def poll_source(
             outcome.unchanged = upserted.unchanged
             if result.complete:
                 outcome.ended = store.end_missing(name, (i.id for i in result.items), now)
+        # A 304 brings no validators: keep the stored ones. A "same body" answer (not_modified
+        # with the response's own validators) stores the server's current ones.
         store.record_success(
             name, now, etag=result.etag, last_modified=result.last_modified,
-            keep_validators=result.not_modified,
+            keep_validators=result.not_modified
+            and result.etag is None and result.last_modified is None,
         )
     outcome.duration = time.perf_counter() - started
     _log(outcome)
