@@ -26,6 +26,7 @@ COUNTY_NAMES = {
 }
 FIRE_ID = "smhi:3411-10470"
 WIND_ID = "smhi:3420-10480"
+LATER = NOW + timedelta(minutes=2)
 
 
 def region(county: int = 22) -> Region:
@@ -424,8 +425,7 @@ def test_update_in_place(env: SmhiEnv) -> None:
     env.poll()
     before = env.items()[FIRE_ID]
     env.serve("ibww_updated.json")
-    later = NOW + timedelta(minutes=2)
-    outcome = env.poll(now=later)
+    outcome = env.poll(now=LATER)
     assert outcome.ok and outcome.updated == [FIRE_ID] and outcome.inserted == []
     after = env.items()
     assert list(after) == [FIRE_ID]
@@ -559,4 +559,94 @@ def test_poll_result_is_complete_and_carries_validators(env: SmhiEnv) -> None:
     assert result.complete and not result.not_modified
     assert [i.id for i in result.items] == [FIRE_ID]
     assert (result.etag, result.last_modified) == ('W/"x"', "Fri, 12 Jun 2026 09:00:00 GMT")
+
+
+
+# --------------------------------------------------------------------------------- to the banner
+
+
+def _banner(env: SmhiEnv, now: datetime) -> dict[str, Any]:
+    from feeder.publish import publish
+
+    publish(env.store, env.config, now)
+    data = json.loads((env.config.storage.output_dir / "banner.json").read_bytes())
+    return data  # type: ignore[no-any-return]
+
+
+def test_fire_risk_reaches_the_banner(env: SmhiEnv) -> None:
+    env.serve("ibww_fire_message_vasternorrland.json")
+    env.poll()
+    banner = _banner(env, NOW)
+    alert = banner["alert"]
+    assert alert["id"] == FIRE_ID
+    assert alert["title"] == "Risk för skogsbrand i Västernorrlands län"
+    assert (alert["level"], alert["level_name"]) == (2, "notice")
+    assert alert["source"] == "SMHI" and alert["url"] == WARNINGS_PAGE
+    assert (alert["starts"], alert["expires"]) == ("2026-06-10T22:00:00Z", "2026-06-14T22:00:00Z")
+    assert alert["areas"] == []
+    assert "Skogsbrandsrisken är stor till mycket stor" in alert["text"]
+    assert banner["sources"]["smhi"]["ok"] is True
+
+
+def test_banner_keeps_the_alert_across_failures_and_turns_stale(env: SmhiEnv) -> None:
+    env.serve("ibww_fire_message_vasternorrland.json")
+    env.poll()
+    assert _banner(env, NOW)["alert"]["id"] == FIRE_ID
+    failures = [
+        {"body": b"oops", "status": 500},
+        {"body": b"<html><title>Underh\xc3\xa5ll</title></html>", "content_type": "text/html"},
+        {"body": fixture_bytes("ibww_updated.json")[:2000]},
+        {"body": b'{"error": "busy"}'},
+        {"body": b"", "status": 429, "headers": {"Retry-After": "60"}},
+    ]
+    for step, failure in enumerate(failures, start=1):
+        now = NOW + timedelta(minutes=step)
+        env.serve(**failure)  # type: ignore[arg-type]
+        outcome = env.poll(now=now, respect_backoff=False)
+        assert not outcome.ok
+        banner = _banner(env, now)
+        assert banner["alert"] is not None and banner["alert"]["id"] == FIRE_ID
+        assert [a["id"] for a in banner["alerts"]] == [FIRE_ID]
+        assert banner["sources"]["smhi"]["ok"] is False
+        assert banner["sources"]["smhi"]["stale"] is False
+    # stale_after (600 s) after the last success: stale, and the alert is still shown.
+    banner = _banner(env, NOW + timedelta(seconds=600))
+    assert banner["sources"]["smhi"]["stale"] is True and banner["stale"] is True
+    assert banner["alert"]["id"] == FIRE_ID
+
+
+def test_expired_alert_leaves_the_banner_without_a_poll(env: SmhiEnv) -> None:
+    env.serve("ibww_fire_message_vasternorrland.json")
+    env.poll()
+    assert _banner(env, NOW)["alert"]["id"] == FIRE_ID
+    made = env.requests_made()
+    end = datetime(2026, 6, 14, 22, tzinfo=UTC)
+    assert _banner(env, end - timedelta(seconds=1))["alert"]["id"] == FIRE_ID
+    banner = _banner(env, end)
+    assert banner["alert"] is None and banner["alerts"] == []
+    assert env.requests_made() == made  # nobody asked SMHI
+    assert env.items()[FIRE_ID].ended is None  # expired, not ended
+
+
+def test_publish_schedules_the_next_change(env: SmhiEnv) -> None:
+    from feeder.publish import publish
+
+    env.serve("ibww_mixed_levels.json")
+    env.poll()
+    # The orange wind warning starts at 15:00 UTC: the next change to publish at.
+    assert publish(env.store, env.config, NOW).next_change == min(
+        datetime(2026, 6, 12, 15, tzinfo=UTC), NOW + timedelta(seconds=600))
+    assert _banner(env, NOW)["alert"]["id"] == FIRE_ID
+    banner = _banner(env, datetime(2026, 6, 12, 15, tzinfo=UTC))
+    assert [a["id"] for a in banner["alerts"]] == [WIND_ID, FIRE_ID]  # severe first
+    assert banner["alert"]["title"] == "Orange varning: Vind – Västernorrlands län, kustland"
+
+
+def test_withdrawn_warning_leaves_the_banner_at_the_next_publish(env: SmhiEnv) -> None:
+    env.serve("ibww_fire_message_vasternorrland.json")
+    env.poll()
+    assert _banner(env, NOW)["alert"]["id"] == FIRE_ID
+    env.serve("ibww_empty.json")
+    assert env.poll(now=LATER).ended == [FIRE_ID]
+    assert _banner(env, LATER)["alert"] is None
 
