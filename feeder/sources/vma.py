@@ -31,9 +31,7 @@ Rules (fixtures and notes: ``tests/fixtures/krisinformation/README.md``):
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,54 +39,14 @@ from ..config import Region
 from ..errors import LayoutChangedError
 from ..ladder import for_vma
 from ..model import Item
-from ..text import body_html, paragraphs, plain_text, sanitize_html, shorten
 from . import areas as area_rules
-from .areas import AreaRef
 from .base import PollContext, PollResult
-from .jsonapi import decode, http_url, links_html, time_of, truthy, with_query
+from .jsonapi import decode, with_query
+from .vma_messages import ALERT, CANCEL, UPDATE, Ignored, Message, Skip, read
 
 SOURCE = "vma"
-CREDIT_SR = "Sveriges Radio / VMA"
-CREDIT_KRISINFORMATION = "Krisinformation / VMA"
-DEFAULT_TITLE = "Viktigt meddelande till allmänheten"
-SUMMARY_LIMIT = 300
-
-ALERT, UPDATE, CANCEL = "Alert", "Update", "Cancel"
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _KIND_RANK = {ALERT: 0, UPDATE: 1}
-
-
-class _Skip(Exception):
-    """An entry that cannot be read: skipped with a warning."""
-
-
-class _Ignored(Exception):
-    """A message that is not for the public (test, exercise, draft, ack): dropped quietly."""
-
-
-@dataclass
-class _Content:
-    title: str
-    html: str
-    summary: str
-    url: str | None
-    starts: datetime | None
-    expires: datetime | None
-    places: list[AreaRef]
-    credit: str
-
-
-@dataclass
-class _Message:
-    identifier: str
-    kind: str
-    refs: list[str]
-    sent: datetime | None
-    first: datetime | None
-    """When the message (its first version) was published, if the upstream says so."""
-    order: int
-    content: _Content | None = None
-    problems: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------ parsing
@@ -113,14 +71,14 @@ def parse(
     warnings = warnings if warnings is not None else []
     entries = _entries(decode(body, SOURCE))
 
-    messages: list[_Message] = []
+    messages: list[Message] = []
     skipped: list[str] = []
     for index, raw in enumerate(entries):
         try:
-            messages.append(_message(raw, index))
-        except _Ignored:
+            messages.append(read(raw, index))
+        except Ignored:
             continue
-        except _Skip as exc:
+        except Skip as exc:
             skipped.append(str(exc))
     warnings.extend(skipped)
     if entries and skipped and len(skipped) == len(entries):
@@ -149,224 +107,11 @@ def _entries(data: Any) -> list[Any]:
     )
 
 
-def _message(raw: Any, index: int) -> _Message:
-    if not isinstance(raw, dict):
-        raise _Skip(f"message {index} is not an object")
-    if "identifier" in raw or "info" in raw or "msgType" in raw:
-        return _cap_message(raw, index)
-    if "Identifier" in raw or "Headline" in raw:
-        return _krisinformation_message(raw, index)
-    raise _Skip(f"message {index} has neither 'identifier' (Sveriges Radio) nor 'Identifier'"
-                " (Krisinformation)")
-
-
-def _identifier(value: object, index: int, name: str) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise _Skip(f"message {index}: '{name}' is missing or empty")
-    return value.strip()
-
-
-def _kind(value: object, index: int, name: str) -> str:
-    if value is None:
-        return ALERT
-    text = str(value).strip().lower()
-    for kind in (ALERT, UPDATE, CANCEL):
-        if text == kind.lower():
-            return kind
-    if text in ("ack", "error"):
-        raise _Ignored
-    if "test" in text or "exercise" in text or "övning" in text:
-        raise _Ignored
-    raise _Skip(f"message {index}: unknown '{name}' {value!r}")
-
-
-def _not_for_public(raw: Mapping[str, Any]) -> bool:
-    """Test, exercise, draft or restricted: never published."""
-    if any(truthy(raw.get(k)) for k in ("IsTest", "isTest", "isExercise", "IsExercise")):
-        return True
-    scope = raw.get("scope", raw.get("Scope"))
-    return scope is not None and str(scope).strip().lower() != "public"
-
-
-# Sveriges Radio (CAP-like) ------------------------------------------------------------------
-
-
-def _cap_message(raw: Mapping[str, Any], index: int) -> _Message:
-    identifier = _identifier(raw.get("identifier"), index, "identifier")
-    status = raw.get("status")
-    if status is None:  # not trusted as real, and not quietly taken for a test either
-        raise _Skip(f"message {identifier}: no 'status' (published only when 'Actual')")
-    if str(status).strip().lower() != "actual" or _not_for_public(raw):
-        raise _Ignored
-    kind = _kind(raw.get("msgType"), index, "msgType")
-    sent = time_of(raw.get("sent"))
-    message = _Message(identifier, kind, _references(raw.get("references")), sent, None, index)
-    if raw.get("sent") is not None and sent is None:
-        message.problems.append(f"message {identifier}: unreadable 'sent' {raw.get('sent')!r}")
-    if kind != CANCEL:
-        message.content = _cap_content(raw.get("info"), message)
-    return message
-
-
-def _references(value: object) -> list[str]:
-    """CAP ``references``: ``"sender,identifier,sent sender,identifier,sent"`` (oldest first),
-    a plain identifier, or a list of those or of ``{"identifier": ...}`` objects."""
-    pieces: list[tuple[datetime | None, int, str]] = []
-    tokens: list[object]
-    if value is None:
-        return []
-    if isinstance(value, str):
-        tokens = list(value.split())
-    elif isinstance(value, list):
-        tokens = list(value)
-    else:
-        tokens = [value]
-    for position, token in enumerate(tokens):
-        ident: str | None = None
-        sent: datetime | None = None
-        if isinstance(token, dict):
-            raw_id = token.get("identifier", token.get("Identifier"))
-            ident = str(raw_id).strip() if raw_id is not None else None
-            sent = time_of(token.get("sent"))
-        elif isinstance(token, str):
-            parts = token.strip().split(",")
-            if len(parts) >= 3:
-                ident, sent = parts[1].strip(), time_of(",".join(parts[2:]))
-            elif len(parts) == 2:
-                ident = parts[1].strip()
-            else:
-                ident = parts[0].strip()
-        if ident:
-            pieces.append((sent, position, ident))
-    # Oldest first: messages with a time in time order, then the others in their given order.
-    pieces.sort(key=lambda p: (p[0] is None, p[0] or datetime.min, p[1]))
-    out: list[str] = []
-    for _, _, ident in pieces:
-        if ident not in out:
-            out.append(ident)
-    return out
-
-
-def _cap_content(info: object, message: _Message) -> _Content | None:
-    blocks = [b for b in (info if isinstance(info, list) else [info]) if isinstance(b, dict)]
-    if not blocks:
-        message.problems.append(f"message {message.identifier}: no 'info' block")
-        return None
-    swedish = [b for b in blocks if str(b.get("language") or "").lower().startswith("sv")]
-    block = swedish[0] if swedish else blocks[0]
-
-    title = plain_text(str(block.get("headline") or "")) or plain_text(
-        str(block.get("event") or "")
-    ) or DEFAULT_TITLE
-    description = str(block.get("description") or "")
-    instruction = str(block.get("instruction") or "")
-    body = sanitize_html(paragraphs(description) + paragraphs(instruction))
-    places = _cap_places(block.get("area"))
-    if not places:  # the Swedish block names no area: take any other language's
-        for other in blocks:
-            places.extend(_cap_places(other.get("area")))
-    expires = time_of(block.get("expires"))
-    if block.get("expires") and expires is None:
-        message.problems.append(
-            f"message {message.identifier}: unreadable 'expires' {block.get('expires')!r}"
-        )
-    starts = time_of(block.get("onset")) or time_of(block.get("effective")) or message.sent
-    return _Content(
-        title=title,
-        html=body,
-        summary=_summary(description or instruction),
-        url=http_url(block.get("web")),
-        starts=starts,
-        expires=expires,
-        places=places,
-        credit=CREDIT_SR,
-    )
-
-
-def _cap_places(value: object) -> list[AreaRef]:
-    areas = value if isinstance(value, list) else [value]
-    out: list[AreaRef] = []
-    for area in areas:
-        if not isinstance(area, dict):
-            continue
-        found: list[AreaRef] = []
-        geocodes = area.get("geocode", area.get("geocodes"))
-        for code in geocodes if isinstance(geocodes, list) else [geocodes]:
-            ref: AreaRef | None
-            if isinstance(code, dict):
-                ref = area_rules.from_code(code.get("value"), str(code.get("valueName") or ""))
-            else:
-                ref = area_rules.from_code(code)
-            if ref is not None:
-                found.append(ref)
-        if not found:
-            name_ref = area_rules.from_name(area.get("areaDesc"))
-            if name_ref is not None:
-                found.append(name_ref)
-        out.extend(found)
-    return out
-
-
-# Krisinformation /v3/vmas ------------------------------------------------------------------
-
-
-def _krisinformation_message(raw: Mapping[str, Any], index: int) -> _Message:
-    identifier = _identifier(raw.get("Identifier"), index, "Identifier")
-    status = raw.get("Status", raw.get("status"))
-    if (status is not None and str(status).strip().lower() != "actual") or _not_for_public(raw):
-        raise _Ignored
-    kind_field = raw.get("MsgType", raw.get("msgType"))
-    if kind_field is None and str(raw.get("Event") or "").strip().lower() in ("update", "cancel"):
-        kind_field = raw.get("Event")
-    kind = _kind(kind_field, index, "MsgType")
-    published = time_of(raw.get("Published"))
-    sent = time_of(raw.get("Updated")) or published
-    refs = _references(raw.get("References", raw.get("references")))
-    message = _Message(identifier, kind, refs, sent, published, index)
-    if kind == CANCEL:
-        return message
-
-    title = plain_text(str(raw.get("Headline") or "")) or plain_text(
-        str(raw.get("PushMessage") or "")
-    ) or DEFAULT_TITLE
-    preamble = plain_text(str(raw.get("Preamble") or ""))
-    body_text = str(raw.get("BodyText") or "")
-    parts = [paragraphs(preamble)] if preamble else []
-    if body_text.strip():
-        parts.append(body_html(body_text))
-    parts.append(links_html(raw.get("BodyLinks")))
-    places = [
-        ref
-        for area in (raw.get("Area") if isinstance(raw.get("Area"), list) else [])
-        if isinstance(area, dict)
-        for ref in [area_rules.from_name(area.get("Description"), area.get("Type"))]
-        if ref is not None
-    ]
-    message.content = _Content(
-        title=title,
-        html=sanitize_html("".join(parts)),
-        summary=_summary(preamble or plain_text(body_text)),
-        url=http_url(raw.get("Web")),
-        starts=published or sent,
-        expires=time_of(raw.get("Expires")),
-        places=places,
-        credit=CREDIT_KRISINFORMATION,
-    )
-    return message
-
-
-
-def _summary(text: str) -> str:
-    return shorten(plain_text(html.escape(text)), SUMMARY_LIMIT)
-
-
 # ------------------------------------------------------------------------------ resolution
 
 
 def _resolve(
-    messages: list[_Message],
+    messages: list[Message],
     region: Region,
     now: datetime,
     known: Mapping[str, Item],
@@ -380,7 +125,7 @@ def _resolve(
     running VMA is over, so stored running VMAs that the readable part neither lists nor
     cancels are carried over unchanged (the poll stays complete: cancels still end items).
     """
-    by_id: dict[str, _Message] = {}
+    by_id: dict[str, Message] = {}
     for message in messages:  # a repeated identifier: the later one (by sent, then order) wins
         old = by_id.get(message.identifier)
         if old is None or _key(message) >= _key(old):
@@ -400,7 +145,7 @@ def _resolve(
         return message.refs[0]
 
     cancelled = {root_of(m.identifier) for m in by_id.values() if m.kind == CANCEL}
-    groups: dict[str, list[_Message]] = {}
+    groups: dict[str, list[Message]] = {}
     for message in by_id.values():
         if message.kind != CANCEL:
             groups.setdefault(root_of(message.identifier), []).append(message)
@@ -446,14 +191,14 @@ def _resolve(
     return items
 
 
-def _key(message: _Message) -> tuple[datetime, int, int]:
+def _key(message: Message) -> tuple[datetime, int, int]:
     """Which of two messages is the later: by ``sent``, an update after an alert, list order."""
     return (message.sent or _NEVER, _KIND_RANK.get(message.kind, 0), message.order)
 
 
 def _item(
     root: str,
-    group: list[_Message],
+    group: list[Message],
     region: Region,
     now: datetime,
     stored: Item | None,
