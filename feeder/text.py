@@ -14,7 +14,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-_TAG = re.compile(r"<[^>]*>?")
+_BLOCK = re.compile(
+    r"<\s*/?\s*(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|dd|dt|hr|pre)"
+    r"\b[^>]*>",
+    re.IGNORECASE,
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -35,11 +39,14 @@ def sanitize_html(raw: str) -> str:
 
 
 def plain_text(raw: str) -> str:
-    """Markup stripped (not escaped), entities decoded, white space folded."""
-    no_content = nh3.clean(raw, tags=set(), clean_content_tags={"script", "style"})
-    text = html.unescape(_TAG.sub(" ", no_content))
-    # nh3 escapes; unescape once more only what it escaped, then fold spaces.
-    return _SPACE.sub(" ", text).strip()
+    """Markup stripped (not escaped), entities decoded, white space folded.
+
+    Block elements (paragraphs, line breaks, list items, ...) become spaces so that sentences do
+    not run together; inline elements vanish without a trace.
+    """
+    spaced = _BLOCK.sub(" ", raw)
+    stripped = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
+    return _SPACE.sub(" ", html.unescape(stripped)).strip()
 
 
 def paragraphs(text: str) -> str:

@@ -48,3 +48,8 @@ def test_body_html_from_plain_text_escapes() -> None:
 def test_shorten() -> None:
     assert shorten("kort", 10) == "kort"
     assert shorten("ett två tre fyra", 10) == "ett två…"
+
+
+def test_plain_text_keeps_sentences_apart() -> None:
+    assert plain_text("<p>Ett.</p><p>Två.<br>Tre</p><ul><li>a</li><li>b</li></ul>") == (
+        "Ett. Två. Tre a b")
