@@ -19,7 +19,7 @@ def test_shipped_config_is_valid_and_for_vasternorrland() -> None:
     assert cfg.storage.output_dir == REPO / "var" / "public"
     assert cfg.banner.min_level is Level.NOTICE
     assert "handlingsplan-mot-vald" in [t.id for t in cfg.topics]
-    assert {"smhi", "lansstyrelsen"} <= set(cfg.enabled_sources)
+    assert set(cfg.enabled_sources) == {"smhi", "lansstyrelsen", "vma", "krisinformation"}
 
 
 def test_empty_file_gives_working_defaults(tmp_path: Path) -> None:
