@@ -326,6 +326,10 @@ def parse_article(
     The list entry supplies fallbacks for the title, the lead and the date; ``seen`` is the last
     resort for the publication date when neither the page, the list nor the URL carries one.
 
+    ``updated`` is the page's update date, never before its publication nor before the date the
+    list entry shows (a list re-dating an entry is a change; it also means the next poll does
+    not fetch the article again for that date).
+
     Raises :class:`LayoutChangedError` when the page is not an article we understand: no title
     at all, or neither a headline of its own nor any text.
     """
@@ -341,6 +345,8 @@ def parse_article(
             SOURCE, f"layout changed: article {item_id} has no title (no h1, no og:title)"
         )
     published, updated = _article_dates(soup, item_id, list_entry, seen)
+    # The list showing a later date than the page's own is a change we know of: never older.
+    listed_date = list_entry.date if list_entry else None
     scope = _scope(soup, h1)
     _strip_chrome(scope, h1)
     blocks = _blocks(scope, h1)
@@ -369,7 +375,7 @@ def parse_article(
         url=item_id,
         credit=credit,
         published=published,
-        updated=max(updated or published, published),
+        updated=max(updated or published, published, listed_date or published),
     )
 
 
