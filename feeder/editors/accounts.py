@@ -56,6 +56,13 @@ TOKEN_PREFIX = "fdr_"
 TOKEN_BYTES = 32
 
 
+class RoleError(AuthError):
+    """The editor's role may not make this change (HTTP 403; the field at fault is ``level``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=403)
+
+
 @dataclass(frozen=True, slots=True)
 class Editor:
     id: int
@@ -312,8 +319,7 @@ def authorize(editor: Editor, before: Item | None, after: Item | None) -> None:
     for item in (before, after):
         level = _published_level(item)
         if level is not None and level > editor.max_level:
-            raise AuthError(
+            raise RoleError(
                 f"role {editor.role!r} may publish notices up to {editor.max_level.label};"
-                f" {level.label} needs role 'publisher'",
-                status=403,
+                f" {level.label} needs role 'publisher'"
             )

@@ -1,0 +1,448 @@
+"""``/admin/``: the editors' web form (Swedish), server-rendered.
+
+==========================================  ==================================================
+GET  /admin/                                the notices with their status (sign-in needed)
+GET  /admin/login, POST /admin/login        sign in with name and password (429 when throttled)
+POST /admin/logout                          sign out (ends every session of the editor)
+GET  /admin/new, POST /admin/new            write a notice (save as draft or publish)
+GET  /admin/notices/<id>, POST (same)       change a notice
+POST /admin/notices/<id>/withdraw           withdraw a notice
+GET  /admin/audit[?id=<id>]                 the audit log: who did what, when, before/after
+POST /admin/preview                         JSON in, the rendered preview out (for admin.js)
+GET  /admin/assets/admin.js|admin.css       the page's script and style (no inline code: CSP)
+==========================================  ==================================================
+
+Pages without a session redirect to the sign-in page (``303``). A rejected form is shown again
+with what was typed and the error next to its field, with the status the API would answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .. import notices
+from ..errors import FeederError, InputError, NotFoundError
+from ..ladder import Level
+from ..model import AuditEntry, Item
+from ..publish.entry import build as build_entry
+from ..timeutil import utcnow
+from ..web.errors import status_for
+from . import accounts, actions, pages, sessions
+from .accounts import Editor
+from .body import form_data, json_object
+from .context import EditorsWeb, client_address
+from .throttle import Throttled
+
+log = logging.getLogger("feeder.editors")
+
+ADMIN = "/admin"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSET_TYPES = {"admin.js": "text/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
+FORM_TEXTS = ("title", "body", "level", "starts", "expires", "url")
+FORM_LISTS = ("topics", "areas")
+MESSAGES = {
+    "created": "Meddelandet är sparat.",
+    "updated": "Ändringen är sparad.",
+    "unchanged": "Inget ändrades.",
+    "withdrawn": "Meddelandet är återkallat.",
+    "loggedout": "Du är utloggad.",
+}
+ACTIONS = {
+    "create": "skapade",
+    "update": "ändrade",
+    "withdraw": "återkallade",
+    "editor-add": "lade till redaktören",
+    "editor-remove": "tog bort redaktören",
+    "editor-token": "bytte API-nyckel för",
+    "editor-password": "bytte lösenord för",
+}
+LEVELS = [(level.label, f"{level.swedish} ({int(level)} – {level.label})") for level in Level]
+
+
+def state_of(item: Item, now: datetime) -> tuple[str, str]:
+    """(css class, Swedish word) for a notice's state."""
+    if item.withdrawn:
+        return "withdrawn", "Återkallat"
+    if item.status != "published":
+        return "draft", "Utkast"
+    if item.starts is not None and item.starts > now:
+        return "scheduled", "Schemalagt"
+    if item.is_over(now):
+        return "ended", "Upphört"
+    return "active", "Aktivt"
+
+
+def form_values(item: Item | None) -> dict[str, Any]:
+    """What the form fields show for a notice (or a new one)."""
+    if item is None:
+        return {"title": "", "body": "", "level": "notice", "starts": "", "expires": "",
+                "url": "", "topics": [], "areas": [], "status": "published"}
+    return {
+        "title": item.title,
+        "body": item.html,
+        "level": item.level.label,
+        "starts": pages.local_input(item.starts),
+        "expires": pages.local_input(item.expires),
+        "url": item.url or "",
+        "topics": list(item.topics),
+        "areas": list(item.areas),
+        "status": item.status,
+    }
+
+
+def submitted(form: Mapping[str, list[str]]) -> dict[str, Any]:
+    values: dict[str, Any] = {name: form.get(name, [""])[0] for name in FORM_TEXTS}
+    for name in FORM_LISTS:
+        values[name] = [v for v in form.get(name, []) if v]
+    values["status"] = form.get("status", [""])[0]
+    return values
+
+
+def changes(values: Mapping[str, Any], original: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The fields to send to validation: for a new notice the filled-in ones; for an existing
+    one those that differ from what the form showed (so an untouched time keeps its seconds)."""
+    fields: dict[str, Any] = {}
+    for name, value in values.items():
+        if original is None:
+            if value not in ("", []):
+                fields[name] = value
+        elif value != original.get(name) and not (name == "status" and value == ""):
+            fields[name] = value
+    return fields
+
+
+def audit_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for what an audit entry changed."""
+    before = entry.before or {}
+    after = entry.after or {}
+    rows = []
+    for name in dict.fromkeys([*before, *after]):
+        old, new = before.get(name), after.get(name)
+        if old != new and not (old in _EMPTY and new in _EMPTY):
+            rows.append((name, old, new))
+    return rows
+
+
+_EMPTY = (None, "", [], False)
+
+
+class AdminPages:
+    def __init__(self, web: EditorsWeb) -> None:
+        self.web = web
+
+    @property
+    def store(self) -> Any:
+        return self.web.ctx.store
+
+    # ------------------------------------------------------------------------- helpers
+
+    async def _editor(self, request: Request) -> Editor | None:
+        return await anyio.to_thread.run_sync(self.web.session_editor, request)
+
+    def _page(self, template: str, editor: Editor | None, status: int = 200,
+              headers: dict[str, str] | None = None, **context: Any) -> Response:
+        return pages.page(template, status, headers, editor=editor, admin=ADMIN,
+                          region=self.web.ctx.config.region.name, **context)
+
+    def _error_page(self, editor: Editor | None, exc: FeederError) -> Response:
+        status = status_for(exc)
+        if isinstance(exc, InputError):
+            message = pages.swedish_error(exc.field, exc.detail)
+        elif isinstance(exc, NotFoundError):
+            message = "Det finns inget sådant meddelande."
+        elif isinstance(exc, accounts.RoleError):
+            message = self._role_message(editor)
+        else:
+            message = str(exc)
+        return self._page("admin_error.html", editor, status, message=message)
+
+    @staticmethod
+    def _role_message(editor: Editor | None) -> str:
+        limit = editor.max_level if editor is not None else accounts.EDITOR_MAX_LEVEL
+        return (
+            f"Din roll får publicera meddelanden upp till nivån {limit.swedish.lower()}"
+            f" ({limit.label}). Nivåerna orange varning och röd varning/VMA kräver rollen"
+            " publicist; spara som utkast så kan en publicist publicera det."
+        )
+
+    def _form(self, editor: Editor, status: int, *, item: Item | None, values: Mapping[str, Any],
+              error: str | None = None, error_field: str | None = None) -> Response:
+        config = self.web.ctx.config
+        return self._page(
+            "admin_form.html", editor, status,
+            item=item, notice_id=item.id.removeprefix(notices.PREFIX) if item else None,
+            values=values, error=error, error_field=error_field, levels=LEVELS,
+            topics=[(t.id, t.title) for t in config.topics],
+            areas=sorted(config.region.municipalities.items(), key=lambda kv: kv[1]),
+            max_title=notices.MAX_TITLE, max_body=notices.MAX_BODY,
+            state=state_of(item, utcnow()) if item else None,
+        )
+
+    def _form_error(self, editor: Editor, exc: FeederError, item: Item | None,
+                    values: Mapping[str, Any]) -> Response:
+        if isinstance(exc, InputError):
+            return self._form(editor, exc.status, item=item, values=values,
+                              error=pages.swedish_error(exc.field, exc.detail),
+                              error_field=exc.field)
+        if isinstance(exc, accounts.RoleError):
+            return self._form(editor, 403, item=item, values=values,
+                              error=self._role_message(editor), error_field="level")
+        return self._error_page(editor, exc)
+
+    @staticmethod
+    def _to_login() -> Response:
+        return RedirectResponse(f"{ADMIN}/login", status_code=303)
+
+    # ------------------------------------------------------------------------- sign in/out
+
+    async def login_form(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is not None:
+            return RedirectResponse(f"{ADMIN}/", status_code=303)
+        message = MESSAGES.get(request.query_params.get("msg", ""))
+        return self._login_page(200, message=message)
+
+    def _login_page(self, status: int, *, error: str | None = None, message: str | None = None,
+                    name: str = "", headers: dict[str, str] | None = None) -> Response:
+        if self.web.signer is None:
+            error = ("Inloggningen är avstängd: ingen sessionsnyckel är satt"
+                     " (FEEDER_SECRET_KEY eller systemd-uppgiften secret_key).")
+            status = 503
+        return self._page("admin_login.html", None, status, headers, error=error,
+                          message=message, name=name)
+
+    async def login(self, request: Request) -> Response:
+        address = client_address(request)
+        try:
+            self.web.throttle.check(address)
+        except Throttled as exc:
+            minutes = max(1, round(exc.retry_after / 60))
+            return self._login_page(
+                429, error=f"För många misslyckade inloggningar. Försök igen om {minutes} min.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        if self.web.signer is None:
+            return self._login_page(503)
+        try:
+            form = await form_data(request)
+        except InputError as exc:
+            return self._login_page(exc.status, error=pages.swedish_error(exc.field, exc.detail))
+        name = form.get("name", [""])[0].strip()
+        password = form.get("password", [""])[0]
+        editor = None
+        if name and password:
+            editor = await anyio.to_thread.run_sync(accounts.login, self.store, name, password)
+        if editor is None:
+            self.web.throttle.fail(address, f"failed login as {name!r}")
+            return self._login_page(401, error="Fel namn eller lösenord.", name=name)
+        log.info("editor %r signed in from %s", editor.name, address)
+        response = RedirectResponse(f"{ADMIN}/", status_code=303)
+        sessions.set_cookie(response, request,
+                            self.web.signer.sign(editor.id, editor.session_gen, time.time()))
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is not None:
+            await anyio.to_thread.run_sync(accounts.end_sessions, self.store, editor.id)
+            log.info("editor %r signed out", editor.name)
+        response = RedirectResponse(f"{ADMIN}/login?msg=loggedout", status_code=303)
+        sessions.clear_cookie(response, request)
+        return response
+
+    # ------------------------------------------------------------------------- pages
+
+    async def index(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return self._to_login()
+        items = await anyio.to_thread.run_sync(notices.list_notices, self.store)
+        now = utcnow()
+        min_level = self.web.ctx.config.banner.min_level
+        rows = [
+            {
+                "item": item,
+                "id": item.id.removeprefix(notices.PREFIX),
+                "state": state_of(item, now),
+                "in_banner": item.is_active(now) and item.level >= min_level,
+            }
+            for item in items
+        ]
+        return self._page("admin_list.html", editor, rows=rows,
+                          message=MESSAGES.get(request.query_params.get("msg", "")))
+
+    async def new_form(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return self._to_login()
+        return self._form(editor, 200, item=None, values=form_values(None))
+
+    async def create(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return self._to_login()
+        values = form_values(None)
+        try:
+            values = submitted(await form_data(request))
+            fields = changes(values, None)
+            fields.setdefault("status", "published")
+            await anyio.to_thread.run_sync(lambda: actions.create(
+                self.store, self.web.ctx.config, editor, fields, now=utcnow(),
+                publish=self.web.publish,
+            ))
+        except FeederError as exc:
+            return self._form_error(editor, exc, None, values)
+        return RedirectResponse(f"{ADMIN}/?msg=created", status_code=303)
+
+    async def edit_form(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return self._to_login()
+        try:
+            item = await anyio.to_thread.run_sync(
+                notices.get, self.store, request.path_params["notice_id"])
+        except FeederError as exc:
+            return self._error_page(editor, exc)
+        return self._form(editor, 200, item=item, values=form_values(item))
+
+    async def save(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return self._to_login()
+        notice_id = request.path_params["notice_id"]
+        try:
+            item = await anyio.to_thread.run_sync(notices.get, self.store, notice_id)
+        except FeederError as exc:
+            return self._error_page(editor, exc)
+        values = form_values(item)
+        try:
+            values = submitted(await form_data(request))
+            fields = changes(values, form_values(item))
+            saved = await anyio.to_thread.run_sync(lambda: actions.update(
+                self.store, self.web.ctx.config, editor, notice_id, fields, now=utcnow(),
+                publish=self.web.publish,
+            ))
+        except FeederError as exc:
+            return self._form_error(editor, exc, item, values)
+        msg = "unchanged" if saved == item else "updated"
+        return RedirectResponse(f"{ADMIN}/?msg={msg}", status_code=303)
+
+    async def withdraw(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return self._to_login()
+        try:
+            await form_data(request)
+            await anyio.to_thread.run_sync(lambda: actions.withdraw(
+                self.store, editor, request.path_params["notice_id"], now=utcnow(),
+                publish=self.web.publish,
+            ))
+        except FeederError as exc:
+            return self._error_page(editor, exc)
+        return RedirectResponse(f"{ADMIN}/?msg=withdrawn", status_code=303)
+
+    async def audit(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return self._to_login()
+        wanted = request.query_params.get("id")
+        item_id = notices.item_id(wanted) if wanted else None
+        entries = await anyio.to_thread.run_sync(
+            lambda: self.store.audit_log(item_id, limit=300))
+        rows = [
+            {
+                "entry": e,
+                "action": ACTIONS.get(e.action, e.action),
+                "id": e.item_id.removeprefix(notices.PREFIX) if e.item_id else None,
+                "changes": audit_rows(e),
+            }
+            for e in entries
+        ]
+        return self._page("admin_audit.html", editor, rows=rows,
+                          notice_id=wanted.removeprefix(notices.PREFIX) if wanted else None)
+
+    # ------------------------------------------------------------------------- preview
+
+    async def preview(self, request: Request) -> Response:
+        editor = await self._editor(request)
+        if editor is None:
+            return JSONResponse({"error": "not signed in", "field": None}, status_code=401)
+        try:
+            data = await json_object(request)
+            result = await anyio.to_thread.run_sync(self._preview, data)
+        except FeederError as exc:
+            field = getattr(exc, "field", None)
+            detail = getattr(exc, "detail", str(exc))
+            return JSONResponse(
+                {"ok": False, "error": pages.swedish_error(field, detail), "field": field},
+                status_code=getattr(exc, "status", 400),
+            )
+        return JSONResponse(result)
+
+    def _preview(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Validate like a save would, and render the banner alert and feed entry it makes."""
+        config = self.web.ctx.config
+        now = utcnow()
+        notice_id = data.pop("id", None)
+        status = data.pop("status", None)
+        existing = None
+        if isinstance(notice_id, str) and notice_id:
+            existing = notices.get(self.store, notice_id)
+            data = changes(data, form_values(existing))
+        else:
+            data = changes(data, None)
+        clean = notices.validate(data, config, existing=existing, now=now)
+        base = existing or Item(
+            id="notice:preview", source="notice", level=Level.INFO, title="", html="",
+            published=now, updated=now, author="",
+        )
+        item = base.evolve(**clean).evolve(status="published", withdrawn=False, updated=now)
+        entry = build_entry(item, now)
+        min_level = config.banner.min_level
+        scheduled = item.starts is not None and item.starts > now
+        in_banner = item.level >= min_level and not item.is_over(now)
+        html = pages.render_text(
+            "admin_preview.html", entry=entry, item=item, in_banner=in_banner,
+            scheduled=scheduled, draft=status == "draft", min_level=min_level,
+            over=item.is_over(now),
+            region=config.region.name,
+        )
+        return {"ok": True, "html": html, "in_banner": in_banner and not scheduled,
+                "scheduled": scheduled}
+
+    # ------------------------------------------------------------------------- assets
+
+    async def asset(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        media = ASSET_TYPES.get(name)
+        if media is None:
+            raise NotFoundError(f"no asset {name!r}")
+        body = await anyio.to_thread.run_sync((ASSETS / name).read_bytes)
+        return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.index, methods=["GET"], name="admin_index"),
+            Route("/login", self.login_form, methods=["GET"], name="admin_login_form"),
+            Route("/login", self.login, methods=["POST"], name="admin_login"),
+            Route("/logout", self.logout, methods=["POST"], name="admin_logout"),
+            Route("/new", self.new_form, methods=["GET"], name="admin_new"),
+            Route("/new", self.create, methods=["POST"], name="admin_create"),
+            Route("/notices/{notice_id}", self.edit_form, methods=["GET"], name="admin_edit"),
+            Route("/notices/{notice_id}", self.save, methods=["POST"], name="admin_save"),
+            Route("/notices/{notice_id}/withdraw", self.withdraw, methods=["POST"],
+                  name="admin_withdraw"),
+            Route("/audit", self.audit, methods=["GET"], name="admin_audit"),
+            Route("/preview", self.preview, methods=["POST"], name="admin_preview"),
+            Route("/assets/{name}", self.asset, methods=["GET"], name="admin_asset"),
+        ]

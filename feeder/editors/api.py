@@ -1,0 +1,130 @@
+"""``/api/notices``: the editors' JSON API (PRODUCT.md, "HTTP").
+
+=========================  ===============================================================
+GET    /api/notices        every notice (drafts and withdrawn ones too), newest change first
+GET    /api/notices/<id>   one notice
+POST   /api/notices        create: ``201`` + the notice (``Location`` names it)
+PATCH  /api/notices/<id>   change the fields given: ``200`` + the notice
+DELETE /api/notices/<id>   withdraw (kept in history, marked as ended in the feeds): ``200``
+=========================  ===============================================================
+
+Authentication: ``Authorization: Bearer <token>`` or the admin session cookie; ``401`` without
+valid credentials, ``403`` when the editor's role may not make the change, ``429`` after repeated
+wrong tokens from one address. Bad input: ``{"error": ..., "field": ...}`` with ``400`` (field
+null when the request as a whole is malformed: bad JSON, not an object), ``413`` for bodies over
+64 KiB, ``415`` for a content type other than ``application/json``, ``404`` for an unknown id,
+``409`` for changing a withdrawn notice. Validation is :func:`feeder.notices.validate`; nothing is
+stored unless all of it passes. An accepted change is published before the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import notices
+from ..errors import FeederError, InputError
+from ..timeutil import utcnow
+from . import actions
+from .accounts import Editor
+from .body import json_object
+from .context import EditorsWeb, failure
+
+READ_ONLY = ("id", "level_number", "withdrawn", "published", "updated", "author")
+"""Fields the API shows but never takes (a client may send back what it got; it is told why)."""
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _check_fields(data: dict[str, Any]) -> dict[str, Any]:
+    for name in READ_ONLY:
+        if name in data:
+            raise InputError("is read-only", name)
+    return data
+
+
+def _answer(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(payload, status_code=status,
+                        headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+class NoticeAPI:
+    def __init__(self, web: EditorsWeb) -> None:
+        self.web = web
+
+    @property
+    def store(self) -> Any:
+        return self.web.ctx.store
+
+    async def _editor(self, request: Request) -> Editor:
+        return await anyio.to_thread.run_sync(self.web.api_editor, request)
+
+    async def list_all(self, request: Request) -> Response:
+        try:
+            await self._editor(request)
+            items = await anyio.to_thread.run_sync(notices.list_notices, self.store)
+        except FeederError as exc:
+            return failure(exc)
+        return _answer([notices.as_dict(item) for item in items])
+
+    async def get_one(self, request: Request) -> Response:
+        try:
+            await self._editor(request)
+            item = await anyio.to_thread.run_sync(
+                notices.get, self.store, request.path_params["notice_id"]
+            )
+        except FeederError as exc:
+            return failure(exc)
+        return _answer(notices.as_dict(item))
+
+    async def create(self, request: Request) -> Response:
+        try:
+            editor = await self._editor(request)
+            fields = _check_fields(await json_object(request))
+            item = await anyio.to_thread.run_sync(lambda: actions.create(
+                self.store, self.web.ctx.config, editor, fields, now=utcnow(),
+                publish=self.web.publish,
+            ))
+        except FeederError as exc:
+            return failure(exc)
+        shown = notices.as_dict(item)
+        return _answer(shown, 201, {"Location": f"/api/notices/{shown['id']}"})
+
+    async def patch(self, request: Request) -> Response:
+        try:
+            editor = await self._editor(request)
+            fields = _check_fields(await json_object(request))
+            item = await anyio.to_thread.run_sync(lambda: actions.update(
+                self.store, self.web.ctx.config, editor, request.path_params["notice_id"],
+                fields, now=utcnow(), publish=self.web.publish,
+            ))
+        except FeederError as exc:
+            return failure(exc)
+        return _answer(notices.as_dict(item))
+
+    async def delete(self, request: Request) -> Response:
+        try:
+            editor = await self._editor(request)
+            item = await anyio.to_thread.run_sync(lambda: actions.withdraw(
+                self.store, editor, request.path_params["notice_id"], now=utcnow(),
+                publish=self.web.publish,
+            ))
+        except FeederError as exc:
+            return failure(exc)
+        return _answer(notices.as_dict(item))
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/notices", self.list_all, methods=["GET"], name="api_notices"),
+            Route("/notices", self.create, methods=["POST"], name="api_notice_create"),
+            Route("/notices/{notice_id}", self.get_one, methods=["GET"], name="api_notice"),
+            Route("/notices/{notice_id}", self.patch, methods=["PATCH"],
+                  name="api_notice_patch"),
+            Route("/notices/{notice_id}", self.delete, methods=["DELETE"],
+                  name="api_notice_delete"),
+        ]

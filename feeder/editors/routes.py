@@ -1,0 +1,30 @@
+"""The editors' part of ``feeder run``: ``/api/notices`` and ``/admin/``, each mounted behind
+:class:`~feeder.editors.security.SecurityMiddleware`.
+
+Registered in :data:`feeder.web.app.ROUTE_MODULES` as ``feeder.editors.routes``. Building the
+routes checks the session key: with editors in the database and no key, it raises a
+:class:`~feeder.errors.ConfigError` naming ``FEEDER_SECRET_KEY``, so ``feeder run`` stops at start
+with that message.
+"""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+
+from ..web import WebContext
+from . import admin, sessions
+from .api import NoticeAPI
+from .context import EditorsWeb
+from .security import SecurityMiddleware
+from .throttle import Throttle
+
+
+def routes(ctx: WebContext) -> list[BaseRoute]:
+    secret = sessions.require_key(ctx.store)
+    web = EditorsWeb(ctx, sessions.Signer(secret) if secret else None, Throttle())
+    guarded = [Middleware(SecurityMiddleware)]
+    return [
+        Mount("/api", routes=NoticeAPI(web).routes(), middleware=guarded),
+        Mount("/admin", routes=admin.AdminPages(web).routes(), middleware=guarded),
+    ]
