@@ -35,7 +35,8 @@ Bad input (decided here)
     A body that is not a JSON array of warnings (empty, an HTML "service window" page served with
     status 200, non-UTF-8, invalid or truncated JSON, an object instead of an array) is a
     :class:`~feeder.errors.SourceError` naming the problem: the poll fails, nothing is stored,
-    ended or rewritten.
+    ended or rewritten. An empty array ``[]`` is a good answer (no warnings anywhere in Sweden):
+    every running SMHI item is ended.
 
     A malformed warning inside an otherwise good array:
 
@@ -60,7 +61,8 @@ Unchanged polls
     to the last one parsed by this process (same URL and region) is also reported as not
     modified, without parsing, provided the store still holds exactly the items that body gave
     (checked by content hash against ``ctx.known``, so a different database or an edit cannot be
-    masked). The memo is per process and holds one entry per (URL, region).
+    masked). The memo is per process and holds one entry per (URL, region): the last body
+    itself (compared byte for byte) and its items' content hashes.
 """
 
 from __future__ import annotations
@@ -206,11 +208,12 @@ def _warning_items(
     wid = _get(warning, "id", int, "")
     event = _object(_get(warning, "event", dict, ""), "event")
     event_code = _get(event, "code", str, "event")
+    event_sv = event["sv"] if isinstance(event.get("sv"), str) else ""
     shared = _descriptions(warning.get("descriptions") or [], "descriptions")
     items: list[Item] = []
     for a_index, area in ours:
-        item = _area_item(wid, event_code, shared, area, f"warningAreas[{a_index}]",
-                          region, warnings)
+        item = _area_item(wid, (event_code, event_sv), shared, area,
+                          f"warningAreas[{a_index}]", region, warnings)
         if item.expires is not None and item.expires <= now:
             continue
         items.append(item)
@@ -219,7 +222,7 @@ def _warning_items(
 
 def _area_item(
     wid: int,
-    event_code: str,
+    event: tuple[str, str],
     shared: list[tuple[str, str, str]],
     area: dict[str, Any],
     where: str,
@@ -245,16 +248,19 @@ def _area_item(
     have = {code for code, _, _ in sections}
     sections += [s for s in shared if s[0] not in have]
 
+    event_code, event_sv = event
+    kind = plain_text(kind_sv) or plain_text(event_sv) or kind_code  # never an empty title
     fire = event_code.upper() == FIRE_EVENT or kind_code.upper() in FIRE_KINDS
     if fire:
         if kind_code.upper() not in FIRE_KINDS:
             warnings.append(f"{item_id}: fire-risk sub-type {kind_code!r} is unknown;"
                             " titled from its Swedish name")
-        title = f"{plain_text(kind_sv)} i {region.name}"
+        title = f"{kind} i {region.name}"
     else:
         level_sv = level_obj.get("sv") if isinstance(level_obj.get("sv"), str) else ""
         prefix = LEVEL_PREFIX.get(level_code.upper()) or plain_text(level_sv) or "Varning"
-        title = f"{prefix}: {plain_text(kind_sv)} – {plain_text(area_name)}"
+        place = plain_text(area_name) or region.name
+        title = f"{prefix}: {kind} – {place}"
 
     summary = next((text for code, _, text in sections if code == SUMMARY_CODE), "")
     if not summary and sections:

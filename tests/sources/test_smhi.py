@@ -250,6 +250,19 @@ def test_fire_with_an_unknown_sub_type_keeps_the_fire_title_and_warns() -> None:
     assert any("PEAT_FIRE" in w for w in parsed.warnings)
 
 
+def test_empty_names_never_give_an_empty_title() -> None:
+    data = _fire_data()
+    _our_area(data)["eventDescription"]["sv"] = ""
+    [item] = parse(json.dumps(data).encode(), region(), NOW)
+    assert item.title == "Brandrisk i Västernorrlands län"  # event.sv
+    data[0]["event"]["code"] = "WIND"
+    data[0]["event"]["sv"] = " "
+    _our_area(data)["areaName"]["sv"] = "<b></b>"
+    _our_area(data)["eventDescription"]["code"] = "WIND"
+    [item] = parse(json.dumps(data).encode(), region(), NOW)
+    assert item.title == "Meddelande: WIND – Västernorrlands län"
+
+
 def test_duplicate_area_keeps_the_latest() -> None:
     old = _fire_data()[0]
     new = json.loads(fixture_bytes("ibww_updated.json"))[0]
