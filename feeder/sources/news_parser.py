@@ -80,14 +80,15 @@ def _attr(tag: Tag, name: str) -> str:
     return (value or "").strip()
 
 
-def _meta(soup: BeautifulSoup, key: str) -> str:
-    for attr in ("property", "name"):
-        tag = soup.find("meta", attrs={attr: key})
-        if isinstance(tag, Tag):
-            content = _SPACE.sub(" ", _attr(tag, "content")).strip()
-            if content:
-                return content
-    return ""
+def _metas(soup: BeautifulSoup) -> dict[str, str]:
+    """``<meta property|name=... content=...>`` by key (the first non-empty one wins)."""
+    out: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = (_attr(tag, "property") or _attr(tag, "name")).lower()
+        content = _SPACE.sub(" ", _attr(tag, "content")).strip()
+        if key and content:
+            out.setdefault(key, content)
+    return out
 
 
 # --------------------------------------------------------------------------------- dates
@@ -338,13 +339,14 @@ def parse_article(
         raise LayoutChangedError(SOURCE, f"not an http(s) article URL: {url!r}")
     soup = _soup(body, encoding)
     h1 = _headline(soup)
-    og_title = _meta(soup, "og:title")
+    meta = _metas(soup)
+    og_title = meta.get("og:title", "")
     title = _text(h1) or og_title or (list_entry.title if list_entry else "")
     if not title:
         raise LayoutChangedError(
             SOURCE, f"layout changed: article {item_id} has no title (no h1, no og:title)"
         )
-    published, updated = _article_dates(soup, item_id, list_entry, seen)
+    published, updated = _article_dates(soup, meta, item_id, list_entry, seen)
     # The list showing a later date than the page's own is a change we know of: never older.
     listed_date = list_entry.date if list_entry else None
     scope = _scope(soup, h1)
@@ -360,7 +362,7 @@ def parse_article(
         )
     lead = next((_text(b) for b in blocks if b.name == "p" and _text(b)), "")
     summary = (
-        lead or _meta(soup, "og:description") or _meta(soup, "description")
+        lead or meta.get("og:description") or meta.get("description")
         or (list_entry.lead if list_entry else "")
     )
     ranking = for_news()
@@ -400,18 +402,20 @@ def _scope(soup: BeautifulSoup, h1: Tag | None) -> Tag:
     return found if isinstance(found, Tag) else (soup.body or soup)
 
 
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in NEVER_TAGS or tag.name in CHROME_TAGS or tag.name in ("figure", "figcaption"):
+        return True
+    if _attr(tag, "role").lower() in CHROME_ROLES or tag.has_attr("aria-live"):
+        return True
+    return "sv-image-portlet" in (tag.get("class") or ())
+
+
 def _strip_chrome(scope: Tag, keep: Tag | None) -> None:
-    """Remove what is never article text: scripts, forms, navigation, banners, alerts."""
-    doomed: list[Tag] = list(scope.find_all(NEVER_TAGS))
-    doomed += scope.find_all(CHROME_TAGS)
-    doomed += scope.find_all(attrs={"role": list(CHROME_ROLES)})
-    doomed += scope.find_all(attrs={"aria-live": True})
-    doomed += scope.find_all(["figure", "figcaption"])
-    doomed += scope.select(".sv-image-portlet")
-    for tag in doomed:
+    """Remove what is never article text: scripts, forms, navigation, banners, alerts, images."""
+    for tag in [t for t in scope.find_all(True) if _is_chrome(t)]:
         if keep is not None and (tag is keep or _inside(keep, tag)):
             continue  # an <article><header><h1> keeps its headline
-        if not getattr(tag, "decomposed", False):
+        if not tag.decomposed:
             tag.decompose()
 
 
@@ -447,15 +451,19 @@ def _body_html(blocks: list[Tag], page_url: str) -> str:
 
 
 def _article_dates(
-    soup: BeautifulSoup, url: str, entry: ListEntry | None, seen: datetime | None
+    soup: BeautifulSoup,
+    meta: dict[str, str],
+    url: str,
+    entry: ListEntry | None,
+    seen: datetime | None,
 ) -> tuple[datetime | None, datetime | None]:
     root = soup.body or soup
     t_pub, t_upd = _time_dates(root, attribute=True)
     v_pub, v_upd = dates.label_dates(_text(root))
     if v_pub is None and v_upd is None:
         v_pub, v_upd = _time_dates(root, attribute=False)
-    m_pub = dates.machine_date(_meta(soup, "article:published_time"))
-    m_upd = dates.machine_date(_meta(soup, "article:modified_time"))
+    m_pub = dates.machine_date(meta.get("article:published_time", ""))
+    m_upd = dates.machine_date(meta.get("article:modified_time", ""))
     listed = dates.as_when(entry.date) if entry else None
     from_url = dates.as_when(slug_date(url))
     last = dates.as_when(seen)
