@@ -159,14 +159,6 @@ def _forget_smhi_bodies() -> Iterator[None]:
     smhi.reset_memo()
 
 
-@pytest.fixture
-def env(tmp_path: Path, httpserver: HTTPServer) -> Iterator[SmhiEnv]:
-    e = SmhiEnv(tmp_path, httpserver)
-    yield e
-    e.close()
-    httpserver.check_assertions()  # no request went unanswered (e.g. a missing header)
-
-
 __all__ = [
     "NOW", "SMHI_PATH", "WARNING_FILES", "RawServer", "SmhiEnv", "fixture_bytes", "fixture_json",
 ]

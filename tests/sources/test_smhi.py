@@ -6,10 +6,13 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from feeder import USER_AGENT
 from feeder.config import Region
@@ -27,6 +30,14 @@ COUNTY_NAMES = {
 FIRE_ID = "smhi:3411-10470"
 WIND_ID = "smhi:3420-10480"
 LATER = NOW + timedelta(minutes=2)
+
+
+@pytest.fixture
+def env(tmp_path: Path, httpserver: HTTPServer) -> Iterator[SmhiEnv]:
+    e = SmhiEnv(tmp_path, httpserver)
+    yield e
+    e.close()
+    httpserver.check_assertions()  # no request went unanswered (e.g. a missing header)
 
 
 def region(county: int = 22) -> Region:
@@ -494,7 +505,9 @@ def test_an_item_that_simply_expired_is_not_ended(env: SmhiEnv) -> None:
     assert item.ended is None and item.is_over(after_end)
 
 
-def test_open_ended_message_stays_until_withdrawn(tmp_path: Any, httpserver: Any) -> None:
+def test_open_ended_message_stays_until_withdrawn(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
     env = SmhiEnv(tmp_path, httpserver, region={"name": "Uppsala län", "county_id": 3})
     try:
         env.serve("ibww_mixed_levels.json")
