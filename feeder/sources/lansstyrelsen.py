@@ -9,8 +9,10 @@ One poll:
    list means we no longer understand the page, not that there is nothing to say.
 3. Fetch the articles not stored yet, or whose list entry shows a change (a later date, another
    title); at most ``max_articles`` per poll, ``article_delay`` seconds apart. One article that
-   fails (HTTP error, not a page we understand) is a warning and does not block the others; if
-   every article fetched fails, the poll fails.
+   fails (HTTP error, not a page we understand) is a warning and does not block the others. If
+   every article fetched fails, the poll fails, with one exception: pages that are missing
+   upstream (404/410) while other entries of the same list are stored. A listed page that stays
+   missing then repeats a warning at each poll instead of marking a readable source as failing.
 
 News is history: the result is never ``complete``, so an article gone from the list is kept.
 The list page's validators are handed back only when every listed article is stored, so that a
@@ -132,12 +134,23 @@ def _fetch_article(ctx: PollContext, entry: ListEntry, credit: str, now: datetim
     )
 
 
-def _all_failed(failures: Sequence[tuple[ListEntry, str, bool]], method: str) -> SourceError:
+Failure = tuple[ListEntry, str, str]
+"""An article that could not be read: its entry, the reason, and ``layout``, ``missing`` (HTTP
+404/410) or ``error``."""
+
+
+def _kind(exc: SourceError) -> str:
+    if isinstance(exc, LayoutChangedError):
+        return "layout"
+    return "missing" if exc.reason.startswith(("HTTP 404 ", "HTTP 410 ")) else "error"
+
+
+def _all_failed(failures: Sequence[Failure], method: str) -> SourceError:
     """The poll's error when no article could be read; a layout change when that is the cause."""
     first_url = failures[0][0].url
     reasons = "; ".join(dict.fromkeys(reason for _, reason, _ in failures))
     message = f"all {len(failures)} articles failed (first: {first_url}): {reasons}"
-    if method == "pattern" or all(layout for _, _, layout in failures):
+    if method == "pattern" or all(kind == "layout" for _, _, kind in failures):
         prefix = "" if message.startswith("layout changed") else "layout changed: "
         return LayoutChangedError(NAME, prefix + message)
     return SourceError(NAME, message)
@@ -160,19 +173,21 @@ def poll(ctx: PollContext) -> PollResult:
                         f" (at most {src.max_articles} per poll)")
     credit = credit_for(ctx.config.region.name)
     items: list[Item] = []
-    failures: list[tuple[ListEntry, str, bool]] = []
+    failures: list[Failure] = []
     for index, entry in enumerate(batch):
         if index:
             ctx.sleep(src.article_delay)
         try:
             items.append(_fetch_article(ctx, entry, credit, ctx.now))
         except SourceError as exc:  # LayoutChangedError included
-            failures.append((entry, exc.reason, isinstance(exc, LayoutChangedError)))
+            failures.append((entry, exc.reason, _kind(exc)))
         except Exception as exc:  # a parser bug on one page must not block the others
             log.exception("article %s could not be parsed", entry.url)
-            failures.append((entry, f"internal error: {type(exc).__name__}: {exc}", False))
+            failures.append((entry, f"internal error: {type(exc).__name__}: {exc}", "error"))
     if failures and not items:
-        raise _all_failed(failures, method)
+        stored = any(entry.url in ctx.known for entry in entries)
+        if not (stored and all(kind == "missing" for _, _, kind in failures)):
+            raise _all_failed(failures, method)
     for entry, reason, _ in failures:
         warnings.append(f"article {entry.url} skipped: {reason}")
     settled = not failures and len(batch) == len(todo)

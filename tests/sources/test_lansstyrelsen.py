@@ -253,6 +253,23 @@ def test_every_article_failing_fails_the_poll_and_stores_nothing(site: NewsSite)
     assert state.state == "failing" and state.last_error == outcome.error
 
 
+def test_pages_missing_upstream_do_not_fail_a_source_whose_list_is_stored(site: NewsSite) -> None:
+    site.serve_list()
+    site.serve_articles(missing=404)
+    assert len(site.poll().inserted) == 2
+    site.forget_requests()
+    # the six listed pages still answer 404: warned about again, but the list is readable and
+    # its other articles are stored, so the source is not failing
+    again = site.poll(NOW + timedelta(minutes=15))
+    assert again.ok and len(again.warnings) == 6 and not again.changed
+    assert site.paths() == [LIST_PATH, *(article_path(s) for s in LISTED if s not in BOTH)]
+    assert site.store.source_state("lansstyrelsen").state == "ok"
+    # a server error on them is not "missing": that fails the poll (and is retried)
+    site.serve_articles(missing=502)
+    third = site.poll(NOW + timedelta(minutes=30))
+    assert not third.ok and third.error is not None and "HTTP 502 Bad Gateway" in third.error
+
+
 # --------------------------------------------------------------------------- layout changes
 
 
