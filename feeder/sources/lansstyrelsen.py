@@ -114,7 +114,7 @@ def _discover(ctx: PollContext, body: bytes, url: str, content_type: str,
         raise LayoutChangedError(
             NAME,
             f"layout changed: the news list page {url}{what} has no li.sv-channel-item and no"
-            f" link matching {PATTERN_TEXT}",
+            f" link matching {PATTERN_TEXT}" + "".join(f"; {w}" for w in warnings),
         )
     if page.method == "pattern":
         warnings.append(
