@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from ..ladder import Level
 from ..model import SOURCE_NAMES, Item, SourceStatus
@@ -26,6 +25,7 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/feeder-lst/feeder
 
 ENDED_PREFIX = "Avslutad: "
 SUMMARY_LIMIT = 300
+_SAFE_URL = re.compile(r"(?i)https?://[^\s/?#<>\"'`]+(?:[/?#][^\s<>\"'`]*)?\Z")
 _BLOCK = re.compile(r"<(?=/?(?:p|br|li|ul|ol|h[1-6]|blockquote|pre|dl|dt|dd|div|tr|td|th)\b)", re.I)
 
 
@@ -44,12 +44,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ch.isspace() or ch in "<>\"'`" for ch in url):
-        return None
-    return url
+    return url if _SAFE_URL.match(url) else None
 
 
 def level_text(level: Level) -> str:

@@ -21,7 +21,7 @@ GENERATOR_URI = "https://github.com/feeder-lst/feeder"
 LANGUAGE = "sv"
 
 
-def _generator(spec: FeedSpec, fmt: str) -> FeedGenerator:
+def _generator(spec: FeedSpec) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(spec.id)
@@ -30,12 +30,20 @@ def _generator(spec: FeedSpec, fmt: str) -> FeedGenerator:
     fg.language(LANGUAGE)
     fg.generator("feeder", version=__version__, uri=GENERATOR_URI)
     fg.updated(spec.updated)
-    mime = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
-    fg.link(href=spec.url(fmt), rel="self", type=mime)  # first: the self link
-    fg.link(href=spec.base_url, rel="alternate", type="text/html")  # last: the RSS channel link
     for entry in spec.entries:  # already in feed order
         _add(fg, entry, spec)
     return fg
+
+
+def _links(fg: FeedGenerator, spec: FeedSpec, fmt: str) -> None:
+    mime = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
+    fg.link(
+        [
+            {"href": spec.url(fmt), "rel": "self", "type": mime},  # first: the self link
+            {"href": spec.base_url, "rel": "alternate", "type": "text/html"},  # last: RSS link
+        ],
+        replace=True,
+    )
 
 
 def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
@@ -55,12 +63,28 @@ def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
     fe.updated(entry.updated)
 
 
+def _rss(fg: FeedGenerator, spec: FeedSpec) -> bytes:
+    _links(fg, spec, "rss")
+    return bytes(fg.rss_str(pretty=True))
+
+
+def _atom(fg: FeedGenerator, spec: FeedSpec) -> bytes:
+    _links(fg, spec, "atom")
+    return bytes(fg.atom_str(pretty=True))
+
+
+def render_both(spec: FeedSpec) -> tuple[bytes, bytes]:
+    """(RSS 2.0, Atom 1.0) from one feedgen generator."""
+    fg = _generator(spec)
+    return _rss(fg, spec), _atom(fg, spec)
+
+
 def render_rss(spec: FeedSpec) -> bytes:
-    return bytes(_generator(spec, "rss").rss_str(pretty=True))
+    return _rss(_generator(spec), spec)
 
 
 def render_atom(spec: FeedSpec) -> bytes:
-    return bytes(_generator(spec, "atom").atom_str(pretty=True))
+    return _atom(_generator(spec), spec)
 
 
 def render(spec: FeedSpec, fmt: str) -> bytes:

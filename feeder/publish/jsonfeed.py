@@ -58,4 +58,6 @@ def document(spec: FeedSpec) -> dict[str, Any]:
 
 
 def render(spec: FeedSpec) -> bytes:
-    return (json.dumps(document(spec), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # Compact: json's fast C encoder is only used without indent.
+    text = json.dumps(document(spec), ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")

@@ -1,11 +1,16 @@
-"""Every output file from the data: pure (items, statuses, config, now) → {path: bytes}."""
+"""Every output file from the data: pure (items, statuses, config, now) → {path: bytes}.
+
+Only the items an output shows are turned into entries (sanitised, tagged): with the cap on
+items per feed, that is a few hundred at most however large the database grows.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from ..config import Config
+from ..config import Config, Topic
 from ..ladder import ALERT_MIN
 from ..model import Item, SourceStatus
 from ..topics import topics_for
@@ -17,8 +22,39 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """``updated`` of a feed when there is nothing at all to date it by (no item, no poll yet)."""
 
 
-def _description(text: str, note: str) -> str:
-    return f"{text} {note}" if note else text
+class Entries:
+    """Entries and topic tags, made once per item and only when asked for."""
+
+    def __init__(self, topics: Sequence[Topic], now: datetime) -> None:
+        self.topics = topics
+        self.now = now
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._entries: dict[str, Entry] = {}
+        self._words = [[w.lower() for w in phrase.split()] for t in topics for phrase in t.match]
+
+    def _may_match(self, item: Item) -> bool:
+        """A cheap test that never says no when :func:`topics_for` would say yes: every word
+        of some phrase occurs somewhere in the title, summary or (unescaped) body."""
+        if item.topics:
+            return True
+        text = f"{item.title}\n{item.summary}\n{html.unescape(item.html)}".lower()
+        return any(all(w in text for w in words) for words in self._words)
+
+    def tags(self, item: Item) -> tuple[str, ...]:
+        found = self._tags.get(item.id)
+        if found is None:
+            found = topics_for(item, self.topics) if self._may_match(item) else ()
+            self._tags[item.id] = found
+        return found
+
+    def __call__(self, items: Sequence[Item]) -> tuple[Entry, ...]:
+        out = []
+        for item in items:
+            entry = self._entries.get(item.id)
+            if entry is None:
+                entry = self._entries[item.id] = build(item, self.now, self.tags(item))
+            out.append(entry)
+        return tuple(out)
 
 
 def _updated(entries: Sequence[Entry], statuses: Mapping[str, SourceStatus],
@@ -30,52 +66,55 @@ def _updated(entries: Sequence[Entry], statuses: Mapping[str, SourceStatus],
 
 
 def feed_specs(
-    entries: Sequence[Entry], statuses: Mapping[str, SourceStatus], config: Config
+    ordered: Sequence[Item],
+    statuses: Mapping[str, SourceStatus],
+    config: Config,
+    entries: Entries,
 ) -> list[FeedSpec]:
-    """The main feed, the alerts feed and one feed per topic; ``entries`` in feed order."""
+    """The main feed, the alerts feed and one feed per topic; ``ordered`` in feed order."""
     region = config.region.name
+    cap = config.feeds.max_items
     note = stale_note(statuses)
-    topic_titles = {t.id: t.title for t in config.topics}
     # An empty feed is dated by the latest item anywhere, else by the latest source change.
     since = max((s.since for s in statuses.values() if s.since is not None), default=EPOCH)
-    fallback = max((e.updated for e in entries), default=since)
-    wanted: list[tuple[str, str, str, list[Entry]]] = [
-        ("feed", config.feeds.title, config.feeds.description, list(entries)),
+    fallback = max((select.effective_updated(i, entries.now) for i in ordered), default=since)
+    wanted: list[tuple[str, str, str, Sequence[Item]]] = [
+        ("feed", config.feeds.title, config.feeds.description, ordered[:cap]),
         (
             "alerts",
             f"Varningar och meddelanden – {region}",
             f"Varningar och meddelanden (nivå {int(ALERT_MIN)} och högre) för {region}, "
             "de aktuella först.",
-            [e for e in entries if e.item.level >= ALERT_MIN],
+            select.alerts_only(ordered)[:cap],
         ),
     ]
     for topic in config.topics:
+        chosen: list[Item] = []
+        for item in ordered:
+            if len(chosen) >= cap:
+                break
+            if topic.id in entries.tags(item):
+                chosen.append(item)
         wanted.append((
             f"topics/{topic.id}",
             f"{topic.title} – {region}",
             f"Nyheter och meddelanden om {topic.title} för {region}.",
-            [e for e in entries if topic.id in e.topics],
+            chosen,
         ))
     specs = []
-    for name, title, description, chosen in wanted:
-        capped = tuple(chosen[: config.feeds.max_items])
+    for name, title, description, chosen_items in wanted:
+        shown = entries(chosen_items)
         specs.append(FeedSpec(
             name=name,
             title=title,
-            description=_description(description, note),
+            description=f"{description} {note}" if note else description,
             base_url=config.server.public_url,
-            entries=capped,
-            updated=_updated(capped, statuses, fallback),
+            entries=shown,
+            updated=_updated(shown, statuses, fallback),
             region=region,
-            topic_titles=topic_titles,
+            topic_titles={t.id: t.title for t in config.topics},
         ))
     return specs
-
-
-def entries_for(items: Sequence[Item], config: Config, now: datetime) -> list[Entry]:
-    """Every visible item as an :class:`Entry`, in feed order, tagged with its topics."""
-    return [build(item, now, topics_for(item, config.topics))
-            for item in select.feed_order(items, now)]
 
 
 def render_all(
@@ -86,24 +125,23 @@ def render_all(
     previous_banner: bytes | None = None,
 ) -> dict[str, bytes]:
     """Every output, by path relative to output_dir."""
-    entries = entries_for(items, config, now)
-    by_id = {e.item.id: e for e in entries}
+    entries = Entries(config.topics, now)
+    ordered = select.feed_order(items, now)
+    cap = config.feeds.max_items
     region = config.region.name
     files: dict[str, bytes] = {}
-    for spec in feed_specs(entries, statuses, config):
-        files[f"{spec.name}.rss"] = feeds.render_rss(spec)
-        files[f"{spec.name}.atom"] = feeds.render_atom(spec)
+    for spec in feed_specs(ordered, statuses, config, entries):
+        files[f"{spec.name}.rss"], files[f"{spec.name}.atom"] = feeds.render_both(spec)
         files[f"{spec.name}.json"] = jsonfeed.render(spec)
-    shown = [by_id[item.id] for item in select.banner_alerts(items, config.banner.min_level, now)]
+    shown = entries(select.banner_alerts(items, config.banner.min_level, now))
     files["banner.json"] = banner.render_json(region, shown, statuses, now, previous_banner)
     files["banner.html"] = banner.render_html(region, shown, statuses)
-    active = [e for e in entries if e.item.is_alert and e.item.is_active(now)]
     files["index.html"] = index.render(
         title=config.feeds.title,
         description=config.feeds.description,
         region=region,
-        alerts=active,
-        latest=entries[: config.feeds.max_items],
+        alerts=entries([i for i in ordered if i.is_alert and i.is_active(now)][:cap]),
+        latest=entries(ordered[: min(index.LATEST, cap)]),
         statuses=statuses,
         topics=config.topics,
     )
