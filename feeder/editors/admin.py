@@ -342,7 +342,6 @@ class AdminPages:
         if editor is None:
             return self._to_login()
         try:
-            await form_data(request)
             await anyio.to_thread.run_sync(lambda: actions.withdraw(
                 self.store, editor, request.path_params["notice_id"], now=utcnow(),
                 publish=self.web.publish,

@@ -24,6 +24,8 @@ from feeder.store import Store
 from feeder.timeutil import utcnow
 from feeder.web import ROUTE_MODULES, create_app
 
+PRODUCTION_N = accounts.SCRYPT_N
+"""The module's default, read before the autouse fixture lowers it."""
 SECRET = "0123456789abcdef" * 4
 PASSWORDS = {"anna": "anna-lösenord-1", "petra": "petra-lösenord-2"}
 EDITOR_ROUTES = tuple(dict.fromkeys([*ROUTE_MODULES, "feeder.editors.routes"]))

@@ -1,0 +1,169 @@
+"""Editor accounts: password hashing, tokens, the table, roles."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+
+from feeder.editors import accounts
+from feeder.errors import InputError, NotFoundError
+from feeder.ladder import Level
+from feeder.model import Item
+from feeder.store import Store
+from tests.conftest import NOW
+from tests.editors.conftest import PRODUCTION_N
+
+
+def test_production_kdf_parameters_are_memory_hard() -> None:
+    # the module's defaults (the conftest lowers N for speed; each hash says its own)
+    assert PRODUCTION_N >= 2**17 and accounts.SCRYPT_R >= 8 and accounts.SCRYPT_P >= 1
+    assert 128 * PRODUCTION_N * accounts.SCRYPT_R >= 128 * 1024 * 1024  # 128 MiB
+    assert accounts.SALT_BYTES >= 16
+    assert PRODUCTION_N <= accounts.MAX_N
+
+
+def test_hash_and_verify() -> None:
+    encoded = accounts.hash_password("rätt-lösenord")
+    kind, n, r, p, salt, key = encoded.split("$")
+    assert (kind, int(n), int(r), int(p)) == ("scrypt", accounts.SCRYPT_N, 8, 1)
+    assert len(base64.b64decode(salt)) == 16 and len(base64.b64decode(key)) == 32
+    assert accounts.verify_password("rätt-lösenord", encoded)
+    assert not accounts.verify_password("fel-lösenord", encoded)
+    assert not accounts.verify_password("rätt-lösenord ", encoded)
+    # a new salt every time
+    assert accounts.hash_password("rätt-lösenord") != encoded
+
+
+def test_a_hash_keeps_working_when_the_defaults_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    old = accounts.hash_password("lösenordet", n=2**10)
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2**11)
+    assert accounts.verify_password("lösenordet", old)
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        "",
+        "plain",
+        "bcrypt$1$8$1$AAAA$AAAA",
+        "scrypt$1048577$8$1$c2FsdHNhbHRzYWx0c2FsdA==$" + "A" * 44,  # not a power of two
+        "scrypt$4194304$8$1$c2FsdHNhbHRzYWx0c2FsdA==$" + "A" * 44,  # too large: refused
+        "scrypt$1024$8$1$not base64!$" + "A" * 44,
+        "scrypt$1024$8$1$c2FsdA==$QUJD",  # key too short
+    ],
+)
+def test_unreadable_or_hostile_hashes_never_verify(encoded: str) -> None:
+    assert not accounts.verify_password("x", encoded)
+
+
+def test_add_stores_hashes_only(store: Store) -> None:
+    editor, token = accounts.add(store, "anna", role="publisher", password="lösenord-123",
+                                 actor="cli:root", now=NOW)
+    assert editor.name == "anna" and editor.role == "publisher" and editor.has_password
+    assert token.startswith("fdr_") and len(token) >= 40
+    row = dict(store._read("SELECT * FROM editors WHERE name = 'anna'")[0])
+    assert row["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(row) and "lösenord-123" not in str(row)
+    assert row["password_hash"].startswith("scrypt$")
+    assert accounts.by_token(store, token) == editor
+    assert accounts.login(store, "anna", "lösenord-123") == editor
+    assert accounts.login(store, "ANNA", "lösenord-123") == editor  # names ignore case
+    assert accounts.login(store, "anna", "lösenord-124") is None
+
+
+def test_an_editor_without_a_password_cannot_log_in(store: Store) -> None:
+    editor, token = accounts.add(store, "tore", actor="t", now=NOW)
+    assert not editor.has_password and editor.role == "editor"
+    assert accounts.login(store, "tore", "") is None
+    assert accounts.login(store, "tore", "anything-at-all") is None
+    assert accounts.by_token(store, token) == editor
+
+
+def test_rotate_remove_and_the_audit_log(store: Store) -> None:
+    _, first = accounts.add(store, "anna", actor="cli:root", now=NOW)
+    second = accounts.rotate_token(store, "anna", actor="cli:root", now=NOW)
+    assert second != first
+    assert accounts.by_token(store, first) is None
+    assert accounts.by_token(store, second) is not None
+    accounts.remove(store, "anna", actor="cli:root", now=NOW)
+    assert accounts.by_token(store, second) is None
+    assert accounts.find(store, "anna") is None
+    log = [(e.actor, e.action, e.item_id) for e in reversed(store.audit_log())]
+    assert log == [("cli:root", "editor-add", None), ("cli:root", "editor-token", None),
+                   ("cli:root", "editor-remove", None)]
+    with pytest.raises(NotFoundError):
+        accounts.rotate_token(store, "anna", actor="t", now=NOW)
+    with pytest.raises(NotFoundError):
+        accounts.remove(store, "anna", actor="t", now=NOW)
+
+
+def test_a_name_is_unique_regardless_of_case(store: Store) -> None:
+    accounts.add(store, "Anna", actor="t", now=NOW)
+    with pytest.raises(InputError) as err:
+        accounts.add(store, "anna", actor="t", now=NOW)
+    assert err.value.field == "name" and err.value.status == 409
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "password", "field"),
+    [
+        ("", "editor", None, "name"),
+        ("anna andersson", "editor", None, "name"),
+        ("a" * 65, "editor", None, "name"),
+        ("<script>", "editor", None, "name"),
+        ("anna", "admin", None, "role"),
+        ("anna", "editor", "kort", "password"),
+        ("anna", "editor", "x" * 1025, "password"),
+    ],
+)
+def test_bad_account_input_names_the_field(
+    store: Store, name: str, role: str, password: str | None, field: str
+) -> None:
+    with pytest.raises(InputError) as err:
+        accounts.add(store, name, role=role, password=password, actor="t", now=NOW)
+    assert err.value.field == field
+    assert accounts.list_editors(store) == []
+
+
+def test_swedish_names_are_fine(store: Store) -> None:
+    editor, _ = accounts.add(store, "åsa.öberg@lansstyrelsen.se", actor="t", now=NOW)
+    assert accounts.get(store, "åsa.öberg@lansstyrelsen.se") == editor
+
+
+def test_tokens_that_cannot_be_ours_are_not_looked_up(store: Store) -> None:
+    assert accounts.by_token(store, "") is None
+    assert accounts.by_token(store, "not-a-token") is None
+    assert accounts.by_token(store, "fdr_" + "x" * 500) is None
+
+
+def _notice(level: Level, status: str = "published", withdrawn: bool = False) -> Item:
+    return Item(id="notice:x", source="notice", level=level, title="t", html="",
+                published=NOW, updated=NOW, status=status, withdrawn=withdrawn)
+
+
+@pytest.mark.parametrize(
+    ("role", "before", "after", "allowed"),
+    [
+        ("editor", None, _notice(Level.WARNING), True),
+        ("editor", None, _notice(Level.SEVERE), False),
+        ("editor", None, _notice(Level.CRITICAL), False),
+        ("editor", None, _notice(Level.CRITICAL, status="draft"), True),
+        ("editor", _notice(Level.SEVERE, status="draft"), _notice(Level.SEVERE), False),
+        ("editor", _notice(Level.SEVERE), _notice(Level.INFO), False),
+        ("editor", _notice(Level.SEVERE), None, False),
+        ("editor", _notice(Level.SEVERE, withdrawn=True), None, True),
+        ("editor", _notice(Level.NOTICE), _notice(Level.WARNING), True),
+        ("publisher", None, _notice(Level.CRITICAL), True),
+        ("publisher", _notice(Level.CRITICAL), None, True),
+    ],
+)
+def test_roles(role: str, before: Item | None, after: Item | None, allowed: bool) -> None:
+    editor = accounts.Editor(1, "x", role, True, 0, NOW, NOW)
+    if allowed:
+        accounts.authorize(editor, before, after)
+    else:
+        with pytest.raises(accounts.RoleError) as err:
+            accounts.authorize(editor, before, after)
+        assert err.value.status == 403
