@@ -18,7 +18,17 @@ from feeder.publish.outputs import render_all
 from feeder.status import statuses
 from feeder.store import Store
 
-from .conftest import HOUR, NEWS_URL, NOW, PUBLIC, TOPIC_ID, ConfigFactory, make_item, scenario
+from .conftest import (
+    HOUR,
+    NEWS_URL,
+    NOW,
+    PUBLIC,
+    TOPIC_ID,
+    ConfigFactory,
+    fire_risk,
+    make_item,
+    scenario,
+)
 
 ORDER = [
     "Storm Hans närmar sig",
@@ -188,3 +198,22 @@ def test_feed_bytes_do_not_depend_on_the_clock(db: Store, cfg: Config) -> None:
     for name, data in first.items():
         if name != "banner.json":  # generated: when content changed (see test_banner)
             assert later[name] == data, name
+
+
+def test_entries_of_the_same_second_get_distinct_atom_updated(
+    db: Store, cfg: Config, out: Path
+) -> None:
+    # SMHI issues one warning for several areas at once: same updated, different items
+    areas = [fire_risk(f"smhi:100-{code}", areas=(code,)) for code in ("2281", "2282", "2283")]
+    db.upsert(areas, NOW)
+    publish(db, cfg, NOW)
+    root = etree.fromstring((out / "feed.atom").read_bytes())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    values = [e.findtext("a:updated", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert len(set(values)) == 3
+    assert all(v.startswith("2026-06-12T07:00:00.") for v in values)  # the true second
+    alerts = etree.fromstring((out / "alerts.atom").read_bytes())
+    assert sorted(values) == sorted(
+        e.findtext("a:updated", namespaces=ns) for e in alerts.findall("a:entry", ns)
+    )
+    assert root.findtext("a:updated", namespaces=ns) == max(values)
