@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import Config
+from ..errors import FeederError
 from ..status import stale_moment, statuses
 from ..store import Store
 from ..timeutil import to_utc, utcnow
@@ -40,10 +41,18 @@ class PublishResult:
 
 def publish(store: Store, config: Config, now: datetime | None = None) -> PublishResult:
     """Render every output and write what changed. Safe to call often and from several
-    processes at once (one publisher at a time per output_dir)."""
+    processes at once (one publisher at a time per output_dir). A file system problem is a
+    :class:`~feeder.errors.FeederError` naming the folder; the previous outputs stay whole."""
     now = to_utc(now) if now is not None else utcnow()
-    started = time.perf_counter()
     out = config.storage.output_dir
+    try:
+        return _publish(store, config, now, out)
+    except OSError as exc:
+        raise FeederError(f"cannot publish to storage.output_dir {str(out)!r}: {exc}") from exc
+
+
+def _publish(store: Store, config: Config, now: datetime, out: Path) -> PublishResult:
+    started = time.perf_counter()
     with writer.locked(out):
         states = store.source_states()
         current = statuses(config, states, now)

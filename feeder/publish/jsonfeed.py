@@ -14,6 +14,8 @@ from .entry import Entry
 from .spec import FeedSpec
 
 VERSION = "https://jsonfeed.org/version/1.1"
+ABOUT = "https://github.com/feeder-lst/feeder"
+"""Where the ``_feeder`` extension is described (JSON Feed asks extensions for an ``about``)."""
 
 
 def item(entry: Entry) -> dict[str, Any]:
@@ -30,6 +32,7 @@ def item(entry: Entry) -> dict[str, Any]:
     out["authors"] = [{"name": entry.source}]
     out["tags"] = [it.level.label, *entry.topics]
     out["_feeder"] = {
+        "about": ABOUT,
         "id": it.id,
         "level": int(it.level),
         "level_name": it.level.label,

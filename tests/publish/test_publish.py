@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import feedparser
+import pytest
 from lxml import etree
 
 from feeder.config import Config
+from feeder.errors import FeederError
 from feeder.ladder import Level
 from feeder.publish import fingerprint, publish
 from feeder.store import Store
@@ -228,3 +230,12 @@ def test_readers_never_see_partial_outputs(db: Store, cfg: Config, out: Path) ->
         stop.set()
         thread.join()
     assert reads[0] > 0 and problems == []
+
+
+def test_unwritable_output_dir_is_a_clear_error(make_config: ConfigFactory, tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    cfg = make_config(storage={"database": "db.sqlite3", "output_dir": "blocked/public"})
+    with Store(cfg.storage.database) as db:
+        db.upsert([fire_risk()], NOW)
+        with pytest.raises(FeederError, match=r"storage\.output_dir"):
+            publish(db, cfg, NOW)
