@@ -1,0 +1,464 @@
+/*! feeder banner.js: the county's active alerts on any web page. No dependencies.
+ *
+ * Embed:  <script src="https://HOST/banner.js" defer></script>
+ * Options on the script tag:  data-kommun="2281"  (county-wide alerts plus those for that
+ * municipality only). Renders into the first [data-feeder-banner] element of the page, else at
+ * the top of <body>. Reads banner.json beside this script and re-reads it about every 60 s.
+ *
+ * Safety: data only ever reaches the page through textContent and attributes set one by one
+ * (links only http/https); no innerHTML, no eval, no inline handlers; styles live in a shadow
+ * root. Until there is something to show, and whenever a request fails, the page is left as it is.
+ */
+(function () {
+  'use strict';
+
+  var script = document.currentScript;
+  if (!script || !script.src || !window.fetch || !window.JSON || !Element.prototype.attachShadow) {
+    return;
+  }
+
+  var POLL_MS = 60000;
+  var OFFLINE_NOTE_MS = 3 * POLL_MS;
+  var MAX_TIMER_MS = 2147483647;
+  var STORE_KEY = 'feeder-banner-dismissed';
+  var LEVELS = {
+    1: 'Information',
+    2: 'Meddelande',
+    3: 'Gul varning',
+    4: 'Orange varning',
+    5: 'Röd varning / VMA'
+  };
+  var SOURCE_NAMES = {
+    smhi: 'SMHI',
+    lansstyrelsen: 'Länsstyrelsen',
+    notice: 'Länsstyrelsen',
+    vma: 'Sveriges Radio (VMA)',
+    krisinformation: 'Krisinformation'
+  };
+  var CSS = [
+    ':host{all:initial;display:block;contain:content}',
+    ':host([hidden]){display:none}',
+    '.fb{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;',
+    'font-size:max(1rem,16px);line-height:1.45;color:#1b1b1b;text-align:left}',
+    '.fb *{box-sizing:border-box}',
+    '.fb-item{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.25em 1em;margin:0;',
+    'padding:.75em 1em;border-left:.5em solid #1d4f91;background:#e8f0fa;color:#0d223d}',
+    '.fb-body{flex:1 1 20em;min-width:0}',
+    '.fb-level{display:inline-block;margin:0 .5em .25em 0;padding:.05em .5em;border-radius:.25em;',
+    'font-weight:700;font-size:.875em;background:#1d4f91;color:#fff}',
+    '.fb-title{display:inline;margin:0;font-size:1.0625em;font-weight:700}',
+    '.fb-head{margin:0}',
+    '.fb-text{margin:.25em 0 0;white-space:pre-line}',
+    '.fb-meta{margin:.25em 0 0;font-size:.9375em}',
+    '.fb a{color:inherit;text-decoration:underline;text-underline-offset:.15em}',
+    '.fb button{font:inherit;font-size:.9375em;min-height:2.5em;min-width:2.75em;margin:0;',
+    'padding:.25em .9em;border:2px solid currentColor;border-radius:.3em;background:#fff;',
+    'color:#0d223d;cursor:pointer}',
+    '.fb button:hover{text-decoration:underline}',
+    '.fb a:focus-visible,.fb button:focus-visible,.fb [tabindex]:focus-visible{',
+    'outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 5px #fff}',
+    '.fb-l3{border-color:#8a6d00;background:#fff3b8;color:#1b1b1b}',
+    '.fb-l3 .fb-level{background:#ffd42a;color:#1b1b1b;box-shadow:inset 0 0 0 1px #8a6d00}',
+    '.fb-l4{border-color:#a33c00;background:#ffe4d1;color:#1b1b1b}',
+    '.fb-l4 .fb-level{background:#a33c00;color:#fff}',
+    '.fb-l5{border-color:#5c0010;background:#a8001c;color:#fff}',
+    '.fb-l5 .fb-level{background:#fff;color:#a8001c}',
+    '.fb-l5 button{background:#fff;color:#a8001c;border-color:#fff}',
+    '.fb-l5 a:focus-visible,.fb-l5 button:focus-visible{outline-color:#fff;box-shadow:0 0 0 5px #1b1b1b}',
+    '.fb-more{margin:0;padding:.35em 1em .5em;background:#f4f4f4;border-top:1px solid #cfcfcf;',
+    'color:#1b1b1b}',
+    '.fb-more button{background:#fff;color:#1b1b1b}',
+    '.fb-more button::after{content:"";display:inline-block;margin-left:.5em;width:.45em;',
+    'height:.45em;border:solid currentColor;border-width:0 2px 2px 0;transform:translateY(-.2em) rotate(45deg)}',
+    '.fb-more button[aria-expanded="true"]::after{transform:translateY(.1em) rotate(-135deg)}',
+    '.fb-list{list-style:none;margin:0;padding:0}',
+    '.fb-list>li{margin:0;border-top:1px solid #cfcfcf}',
+    '.fb-stale{margin:0;padding:.35em 1em;font-size:.9375em;background:#f4f4f4;color:#1b1b1b;',
+    'border-top:1px solid #cfcfcf}',
+    '.fb-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;',
+    'clip:rect(0 0 0 0);white-space:nowrap;border:0}',
+    '@media (prefers-reduced-motion:no-preference){.fb-new{animation:fb-in .25s ease-out}}',
+    '@keyframes fb-in{from{opacity:0;transform:translateY(-.4em)}to{opacity:1;transform:none}}',
+    '@media (forced-colors:active){.fb-item,.fb-level,.fb button{border:1px solid CanvasText}}',
+    '@media print{.fb button,.fb-more{display:none}}'
+  ].join('');
+
+  var jsonUrl = new URL('banner.json', script.src).href;
+  var kommun = (script.getAttribute('data-kommun') || '').trim();
+
+  var host = null;        // the element holding our shadow root
+  var createdHost = false; // true when we inserted it (at the top of <body>)
+  var root = null;        // the shadow root
+  var data = null;        // the last good banner.json
+  var lastGood = 0;       // Date.now() of the last good read
+  var failing = false;
+  var shownKey = null;    // what is on screen, to re-render only on change
+  var shownMain = null;   // the id of the alert leading the banner
+  var shownCount = 0;
+  var expanded = false;
+  var expiryTimer = 0;
+  var pollTimer = 0;
+  var memoryDismissed = {};
+  var dateFormat = null;
+
+  try {
+    dateFormat = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long',
+      hour: '2-digit', minute: '2-digit'
+    });
+  } catch (e) {
+    dateFormat = null;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function str(value) {
+    return typeof value === 'string' ? value : '';
+  }
+
+  function time(value) {
+    var t = typeof value === 'string' ? Date.parse(value) : NaN;
+    return isNaN(t) ? null : t;
+  }
+
+  function formatTime(ms) {
+    var d = new Date(ms);
+    if (dateFormat) return dateFormat.format(d);
+    return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  }
+
+  function httpUrl(value) {
+    if (typeof value !== 'string' || !value) return null;
+    try {
+      var u = new URL(value);
+      return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function dismissible(alert) {
+    return alert.level < 4;
+  }
+
+  /* Dismissals: {alert id: its "updated"}; an update of the alert shows it again. */
+  function readDismissed() {
+    try {
+      var raw = window.localStorage.getItem(STORE_KEY);
+      var parsed = raw ? JSON.parse(raw) : {};
+      return parsed && typeof parsed === 'object' ? parsed : {};
+    } catch (e) {
+      return memoryDismissed;
+    }
+  }
+
+  function writeDismissed(map) {
+    memoryDismissed = map;
+    try {
+      window.localStorage.setItem(STORE_KEY, JSON.stringify(map));
+    } catch (e) { /* storage blocked: the choice lasts for this page view */ }
+  }
+
+  function isDismissed(alert, map) {
+    return dismissible(alert) && map[alert.id] === alert.updated;
+  }
+
+  function dismiss(alert) {
+    var map = readDismissed();
+    var keep = {};
+    var ids = {};
+    (data && data.alerts || []).forEach(function (a) { ids[a.id] = true; });
+    Object.keys(map).forEach(function (id) { if (ids[id]) keep[id] = map[id]; });
+    keep[alert.id] = alert.updated;
+    writeDismissed(keep);
+    render(true);
+  }
+
+  /* A well-formed alert or null: anything odd in banner.json is left out, never shown raw. */
+  function clean(raw) {
+    if (!raw || typeof raw !== 'object') return null;
+    var level = Number(raw.level);
+    if (typeof raw.id !== 'string' || !raw.id || !(level >= 1 && level <= 5)) return null;
+    var title = str(raw.title).trim();
+    if (!title) return null;
+    var areas = Array.isArray(raw.areas) ? raw.areas.map(String) : [];
+    return {
+      id: raw.id,
+      level: Math.floor(level),
+      levelName: LEVELS[Math.floor(level)] || str(raw.level_name) || 'Meddelande',
+      title: title,
+      text: str(raw.text).trim(),
+      url: httpUrl(raw.url),
+      source: str(raw.source),
+      updated: str(raw.updated),
+      expires: time(raw.expires),
+      areas: areas
+    };
+  }
+
+  function forHere(alert) {
+    return !kommun || alert.areas.length === 0 || alert.areas.indexOf(kommun) !== -1;
+  }
+
+  function current(now) {
+    var map = readDismissed();
+    var list = [];
+    var raw = data && Array.isArray(data.alerts) ? data.alerts : [];
+    for (var i = 0; i < raw.length; i++) {
+      var a = clean(raw[i]);
+      if (a && forHere(a) && (a.expires === null || a.expires > now) && !isDismissed(a, map)) {
+        list.push(a);
+      }
+    }
+    // banner.json is already in priority order; keep it, but never let a lower level lead.
+    list.sort(function (x, y) { return y.level - x.level; });
+    return list;
+  }
+
+  function staleText(now) {
+    if (failing && lastGood && now - lastGood >= OFFLINE_NOTE_MS) {
+      return 'Kunde inte hämta nya uppgifter. Senast uppdaterat ' + formatTime(lastGood) + '.';
+    }
+    if (!data || data.stale !== true) return '';
+    var names = [];
+    var latest = null;
+    var sources = data.sources && typeof data.sources === 'object' ? data.sources : {};
+    Object.keys(sources).forEach(function (name) {
+      var s = sources[name];
+      if (!s || s.stale !== true) return;
+      names.push(SOURCE_NAMES[name] || name);
+      var t = time(s.last_success);
+      if (t !== null && (latest === null || t < latest)) latest = t;
+    });
+    var who = names.length ? ' från ' + names.join(', ') : '';
+    var text = 'Uppgifterna' + who + ' kan vara inaktuella.';
+    if (latest === null) latest = time(data.generated);
+    if (latest !== null) text += ' Senast uppdaterat ' + formatTime(latest) + '.';
+    return text;
+  }
+
+  function ensureRoot() {
+    if (root) return true;
+    var target = document.querySelector('[data-feeder-banner]');
+    try {
+      if (target) {
+        root = target.shadowRoot || target.attachShadow({ mode: 'open' });
+        host = target;
+      } else {
+        if (!document.body) return false;
+        host = document.createElement('div');
+        root = host.attachShadow({ mode: 'open' });
+        createdHost = true;
+      }
+    } catch (e) {
+      root = null;
+      host = null;
+      return false;
+    }
+    if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet) {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+      } catch (e) {
+        root.appendChild(el('style', null, CSS));
+      }
+    } else {
+      root.appendChild(el('style', null, CSS));
+    }
+    if (createdHost) document.body.insertBefore(host, document.body.firstChild);
+    return true;
+  }
+
+  function alertView(alert, id, isMain) {
+    var box = el('div', 'fb-item fb-l' + alert.level);
+    var body = el('div', 'fb-body');
+    var heading = el('p', 'fb-head');
+    heading.appendChild(el('span', 'fb-level', alert.levelName));
+    heading.appendChild(document.createTextNode(' '));
+    var title = el('strong', 'fb-title', alert.title);
+    title.id = id;
+    heading.appendChild(title);
+    body.appendChild(heading);
+    if (alert.text) body.appendChild(el('p', 'fb-text', alert.text));
+    var meta = el('p', 'fb-meta');
+    if (alert.url) {
+      var link = el('a', null, 'Läs mer');
+      link.href = alert.url;
+      link.rel = 'noopener';
+      link.appendChild(el('span', 'fb-sr', ' om ' + alert.title));
+      meta.appendChild(link);
+    }
+    if (alert.source) {
+      if (alert.url) meta.appendChild(document.createTextNode(' · '));
+      meta.appendChild(document.createTextNode('Källa: ' + alert.source));
+    }
+    if (meta.firstChild) body.appendChild(meta);
+    box.appendChild(body);
+    if (dismissible(alert)) {
+      var button = el('button', 'fb-dismiss', 'Dölj');
+      button.type = 'button';
+      button.appendChild(el('span', 'fb-sr', ' meddelandet: ' + alert.title));
+      button.setAttribute('data-dismiss', alert.id);
+      button.addEventListener('click', function () { dismiss(alert); });
+      box.appendChild(button);
+    }
+    if (isMain) box.setAttribute('data-main', '');
+    return box;
+  }
+
+  function clear() {
+    if (!root) return;
+    var kids = Array.prototype.slice.call(root.childNodes);
+    kids.forEach(function (node) {
+      if (node.nodeName !== 'STYLE') root.removeChild(node);
+    });
+  }
+
+  function render(byUser) {
+    var now = Date.now();
+    var list = current(now);
+    var note = list.length ? staleText(now) : '';
+    var key = JSON.stringify([list.map(function (a) { return [a.id, a.updated]; }), note, expanded]);
+    scheduleExpiry(list, now);
+    if (key === shownKey) return;
+    shownCount = list.length;
+    if (!list.length) {
+      shownKey = key;
+      shownMain = null;
+      expanded = false;
+      if (root) {
+        clear();
+        if (createdHost && host.parentNode) host.parentNode.removeChild(host);
+        if (createdHost) { host = null; root = null; createdHost = false; }
+        else host.hidden = true;
+      }
+      return;
+    }
+    if (!ensureRoot()) return;
+    var previousMain = shownMain;
+    shownKey = key;
+    shownMain = list[0].id;
+    var active = root.activeElement;
+    var focusDismiss = active && active.getAttribute && active.getAttribute('data-dismiss');
+    var focusMore = active && active.classList && active.classList.contains('fb-toggle');
+    clear();
+    host.hidden = false;
+
+    var main = list[0];
+    var wrap = el('section', 'fb');
+    wrap.lang = 'sv';
+    wrap.setAttribute('aria-label', 'Viktigt meddelande' + (data.region ? ' – ' + str(data.region) : ''));
+    if (main.id !== previousMain) wrap.classList.add('fb-new');
+    var live = el('div', 'fb-live');
+    live.setAttribute('role', main.level >= 4 ? 'alert' : 'status');
+    live.appendChild(alertView(main, 'fb-t0', true));
+    wrap.appendChild(live);
+
+    if (list.length > 1) {
+      var more = el('div', 'fb-more');
+      var toggle = el('button', 'fb-toggle', (list.length - 1) + ' till');
+      toggle.type = 'button';
+      toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
+      toggle.setAttribute('aria-controls', 'fb-list');
+      toggle.addEventListener('click', function () {
+        expanded = !expanded;
+        render(true);
+      });
+      more.appendChild(toggle);
+      wrap.appendChild(more);
+      var ul = el('ul', 'fb-list');
+      ul.id = 'fb-list';
+      ul.hidden = !expanded;
+      for (var i = 1; i < list.length; i++) {
+        var li = el('li');
+        li.appendChild(alertView(list[i], 'fb-t' + i, false));
+        ul.appendChild(li);
+      }
+      wrap.appendChild(ul);
+    }
+    if (note) wrap.appendChild(el('p', 'fb-stale', note));
+    root.appendChild(wrap);
+
+    if (byUser && focusMore) {
+      var t = root.querySelector('.fb-toggle');
+      if (t) t.focus();
+    } else if (byUser || focusDismiss) {
+      // After a dismissal, focus goes to what now leads the banner, never lost on <body>.
+      var same = focusDismiss && root.querySelector('[data-dismiss="' + cssEscape(focusDismiss) + '"]');
+      var target = same || root.querySelector('#fb-t0');
+      if (target) {
+        if (!same) target.tabIndex = -1;
+        target.focus();
+      }
+    }
+  }
+
+  function cssEscape(value) {
+    return window.CSS && CSS.escape ? CSS.escape(value) : value.replace(/["\\]/g, '\\$&');
+  }
+
+  function scheduleExpiry(list, now) {
+    if (expiryTimer) clearTimeout(expiryTimer);
+    expiryTimer = 0;
+    var next = null;
+    list.forEach(function (a) {
+      if (a.expires !== null && (next === null || a.expires < next)) next = a.expires;
+    });
+    if (next !== null) {
+      expiryTimer = setTimeout(function () { render(false); }, Math.min(next - now + 50, MAX_TIMER_MS));
+    }
+  }
+
+  /* After every read of banner.json: a "feeder-banner" event on document, detail {ok, shown}
+     (shown: how many alerts are on screen), for the page's own monitoring and for tests. */
+  function mark(what) {
+    try {
+      document.dispatchEvent(new CustomEvent('feeder-banner', {
+        detail: { ok: what === 'loaded', shown: shownCount }
+      }));
+    } catch (e) { /* very old browser: no events */ }
+  }
+
+  function load() {
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = setTimeout(load, POLL_MS);
+    return fetch(jsonUrl, { cache: 'no-cache', credentials: 'omit', mode: 'cors' })
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        if (!body || typeof body !== 'object' || !Array.isArray(body.alerts)) {
+          throw new Error('banner.json has no alerts list');
+        }
+        data = body;
+        lastGood = Date.now();
+        failing = false;
+        render(false);
+        mark('loaded');
+      })
+      .catch(function () {
+        // Keep what is shown (expiry still applies); the page is never blanked by a failure.
+        failing = true;
+        if (data) render(false);
+        mark('failed');
+      });
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible' && Date.now() - lastGood >= POLL_MS) load();
+    else if (document.visibilityState === 'visible') render(false);
+  });
+
+  if (document.readyState === 'loading' && !document.body) {
+    document.addEventListener('DOMContentLoaded', load);
+  } else {
+    load();
+  }
+})();

@@ -1,0 +1,34 @@
+"""The static outputs (``banner.js``, ``feed.xsl``) as ``{relative_name: bytes}``.
+
+They come from the ``feeder.assets`` package data, byte for byte, so the result is the same on
+every call and every machine; the publisher writes them into ``output_dir`` like any other output
+(atomically, only when changed, with a ``.gz`` beside each).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+STATIC_NAMES = ("banner.js", "feed.xsl")
+"""What is published, by its name in ``output_dir`` (the same as in ``feeder/assets/``)."""
+
+STYLESHEET = "feed.xsl"
+"""The feeds' XSLT stylesheet; ``topics/*`` feeds link it as ``../feed.xsl``."""
+
+
+@functools.cache
+def _load() -> tuple[tuple[str, bytes], ...]:
+    folder = resources.files("feeder.assets")
+    return tuple((name, folder.joinpath(name).read_bytes()) for name in STATIC_NAMES)
+
+
+def outputs() -> dict[str, bytes]:
+    """Every static output by its path relative to ``output_dir``."""
+    return dict(_load())
+
+
+def stylesheet_href(feed_name: str) -> str:
+    """The stylesheet's address relative to a feed: ``feed.xsl``, or ``../feed.xsl`` for
+    ``topics/<id>`` (``feed_name`` is the feed's path without extension)."""
+    return "../" * feed_name.count("/") + STYLESHEET
