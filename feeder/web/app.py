@@ -38,7 +38,7 @@ from .static import respond
 
 log = logging.getLogger("feeder.web")
 
-ROUTE_MODULES: tuple[str, ...] = ()
+ROUTE_MODULES: tuple[str, ...] = ("feeder.editors.routes",)
 """Modules contributing routes, each with ``routes(ctx: WebContext) -> Sequence[BaseRoute]``
 (e.g. ``"feeder.web.api"`` for ``/api/notices``, ``"feeder.web.admin"`` for ``/admin/``)."""
 
