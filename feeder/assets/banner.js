@@ -1,6 +1,6 @@
 /*! feeder banner.js: the county's active alerts on any web page. No dependencies.
  *
- * Embed:  <script src="https://HOST/banner.js" defer></script>
+ * Embed it with one script element: src="https://HOST/banner.js", defer (docs/embed.md).
  * Options on the script tag:  data-kommun="2281"  (county-wide alerts plus those for that
  * municipality only). Renders into the first [data-feeder-banner] element of the page, else at
  * the top of <body>. Reads banner.json beside this script and re-reads it about every 60 s.
