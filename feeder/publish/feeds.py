@@ -17,6 +17,7 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
+from .assets import stylesheet_href
 from .entry import Entry
 from .spec import FeedSpec
 
@@ -78,14 +79,22 @@ def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
     fe.updated(distinct(entry.updated, entry.item.id))
 
 
+def _styled(xml: bytes, spec: FeedSpec) -> bytes:
+    """Link feed.xsl right after the XML declaration: a browser shows the feed as a page,
+    feed readers ignore the processing instruction."""
+    head, sep, rest = xml.partition(b"?>\n")
+    pi = f'<?xml-stylesheet type="text/xsl" href="{stylesheet_href(spec.name)}"?>\n'.encode()
+    return head + sep + pi + rest
+
+
 def _rss(fg: FeedGenerator, spec: FeedSpec) -> bytes:
     _links(fg, spec, "rss")
-    return bytes(fg.rss_str(pretty=True))
+    return _styled(bytes(fg.rss_str(pretty=True)), spec)
 
 
 def _atom(fg: FeedGenerator, spec: FeedSpec) -> bytes:
     _links(fg, spec, "atom")
-    return bytes(fg.atom_str(pretty=True))
+    return _styled(bytes(fg.atom_str(pretty=True)), spec)
 
 
 def render_both(spec: FeedSpec) -> tuple[bytes, bytes]:

@@ -41,6 +41,7 @@ def code_version() -> str:
             digest.update(f"{dist} {metadata.version(dist)}".encode())
     paths = sorted((_PACKAGE / "publish").glob("*.py"))
     paths += [_PACKAGE / name for name in _OUTPUT_MODULES]
+    paths += sorted((_PACKAGE / "assets").glob("*.*"))  # banner.js, feed.xsl: published as is
     for path in paths:
         with contextlib.suppress(OSError):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())

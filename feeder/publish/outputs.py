@@ -14,7 +14,7 @@ from ..config import Config, Topic
 from ..ladder import ALERT_MIN
 from ..model import Item, SourceStatus
 from ..topics import topics_for
-from . import banner, feeds, index, jsonfeed, select
+from . import assets, banner, feeds, index, jsonfeed, select
 from .entry import Entry, build, stale_note
 from .spec import FeedSpec
 
@@ -145,4 +145,5 @@ def render_all(
         statuses=statuses,
         topics=config.topics,
     )
+    files.update(assets.outputs())  # banner.js, feed.xsl
     return files

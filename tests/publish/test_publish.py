@@ -23,7 +23,7 @@ from .conftest import HOUR, NOW, TOPIC_ID, ConfigFactory, fire_risk, make_item, 
 OUTPUTS = sorted(
     [f"{name}.{ext}" for name in ("feed", "alerts", f"topics/{TOPIC_ID}")
      for ext in ("rss", "atom", "json")]
-    + ["banner.json", "banner.html", "index.html"]
+    + ["banner.json", "banner.html", "index.html", "banner.js", "feed.xsl"]
 )
 
 
