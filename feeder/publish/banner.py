@@ -20,29 +20,47 @@ CSS = """
 *{box-sizing:border-box}
 html,body{margin:0;padding:0;background:#fff;color:#1b1b1b;
  font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-.banner{padding:.25rem}
+.banner{padding:0}
 .sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);
  white-space:nowrap;border:0}
-.alert{margin:0 0 .5rem;padding:.6rem .8rem;border-left:.5rem solid #1f5fa8;background:#e8f1fb}
-.alert h2{margin:.1rem 0 .2rem;font-size:1.1rem;line-height:1.3}
+.alert{margin:0;padding:.6rem .9rem;border-left:.5rem solid #1d4f91;background:#e8f0fa;
+ color:#0d223d}
+.alert h2{margin:.1rem 0 .2rem;font-size:1.0625rem;line-height:1.3}
 .alert p{margin:.2rem 0}
-.level{display:inline-block;padding:0 .4rem;border:1px solid currentColor;border-radius:.2rem;
- font-size:.85rem;font-weight:700}
-.meta{font-size:.9rem}
-a{color:#0b3f78;text-decoration:underline}
-a:focus{outline:3px solid #1b1b1b;outline-offset:2px}
-.level-3{border-left-color:#8a6d00;background:#fff3b0}
-.level-4{border-left-color:#b34700;background:#ffe3cc}
-.level-5{border-left-color:#4d0000;background:#8a0000;color:#fff}
-.level-5 a{color:#fff}
-.level-5 a:focus{outline-color:#fff}
-.empty{margin:0;padding:.6rem .8rem;background:#f2f2f2}
-.stale{margin:.3rem 0 0;padding:.4rem .8rem;border:1px solid #6b4e00;background:#fff8e1}
+.level{display:inline-block;padding:0 .45rem;border-radius:.25rem;font-size:.875rem;
+ font-weight:700;background:#1d4f91;color:#fff}
+.meta{font-size:.9375rem}
+a{color:inherit;text-decoration:underline;text-underline-offset:.15em}
+a:focus-visible,summary:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;
+ box-shadow:0 0 0 5px #fff}
+.level-3{border-left-color:#8a6d00;background:#fff3b8;color:#1b1b1b}
+.level-3 .level{background:#ffd42a;color:#1b1b1b;box-shadow:inset 0 0 0 1px #8a6d00}
+.level-4{border-left-color:#a33c00;background:#ffe4d1;color:#1b1b1b}
+.level-4 .level{background:#a33c00;color:#fff}
+.level-5{border-left-color:#5c0010;background:#a8001c;color:#fff}
+.level-5 .level{background:#fff;color:#a8001c}
+.level-5 a:focus-visible{outline-color:#fff;box-shadow:0 0 0 5px #1b1b1b}
+details{margin:0;background:#f4f4f4;border-top:1px solid #cfcfcf}
+summary{display:inline-block;margin:.35rem .9rem;padding:.3rem .9rem;min-height:2.5rem;
+ border:2px solid currentColor;border-radius:.3rem;background:#fff;color:#1b1b1b;cursor:pointer;
+ font-size:.9375rem;list-style:none}
+summary::-webkit-details-marker{display:none}
+summary::after{content:"";display:inline-block;margin-left:.5em;width:.45em;height:.45em;
+ border:solid currentColor;border-width:0 2px 2px 0;transform:translateY(-.2em) rotate(45deg)}
+details[open] summary::after{transform:translateY(.1em) rotate(-135deg)}
+details .alert{border-top:1px solid #cfcfcf}
+.empty{margin:0;padding:.6rem .9rem;background:#f4f4f4}
+.stale{margin:0;padding:.4rem .9rem;font-size:.9375rem;background:#f4f4f4;
+ border-top:1px solid #cfcfcf}
+@media (forced-colors:active){.alert,.level,summary{border:1px solid CanvasText}}
 """
 
 
 def _source(status: SourceStatus) -> dict[str, Any]:
-    return {"ok": status.ok, "stale": status.stale, "since": iso_z(status.since)}
+    doc = {"ok": status.ok, "stale": status.stale, "since": iso_z(status.since)}
+    if status.stale:  # the last good update, for the banner's stale note (only while stale)
+        doc["last_success"] = iso_z(status.last_success)
+    return doc
 
 
 def alert(entry: Entry) -> dict[str, Any]:
@@ -134,7 +152,11 @@ def render_html(
     heading = f"Varningar och meddelanden för {region}"
     body = [f'<h1 class="sr">{escape(heading)}</h1>']
     if alerts:
-        body.extend(_article(entry) for entry in alerts)
+        body.append(_article(alerts[0]))
+        if len(alerts) > 1:  # the others behind "N till", as in banner.js (no script needed)
+            body.append(f"<details><summary>{len(alerts) - 1} till</summary>")
+            body.extend(_article(entry) for entry in alerts[1:])
+            body.append("</details>")
     else:
         body.append(
             f'<p class="empty">Inga aktuella varningar eller meddelanden för {escape(region)}.</p>'

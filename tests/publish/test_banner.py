@@ -101,7 +101,8 @@ def test_stale_source_marked(db: Store, cfg: Config, out: Path) -> None:
     publish(db, cfg, NOW)
     doc = load(out / "banner.json")
     assert doc["stale"] is True
-    assert doc["sources"]["smhi"] == {"ok": False, "stale": True, "since": "2026-06-12T08:10:00Z"}
+    assert doc["sources"]["smhi"] == {"ok": False, "stale": True, "since": "2026-06-12T08:10:00Z",
+                                      "last_success": "2026-06-12T08:00:00Z"}
     assert doc["sources"]["lansstyrelsen"]["ok"] is False
     assert [a["id"] for a in doc["alerts"]] == ["smhi:100-22"]  # never blank because of it
     page = (out / "banner.html").read_text(encoding="utf-8")
