@@ -8,7 +8,8 @@ GET  /admin/new, POST /admin/new            write a notice (save as draft or pub
 GET  /admin/notices/<id>, POST (same)       change a notice
 POST /admin/notices/<id>/withdraw           withdraw a notice
 GET  /admin/audit[?id=<id>]                 the audit log: who did what, when, before/after
-POST /admin/preview                         JSON in, the rendered preview out (for admin.js)
+POST /admin/preview                         JSON in, the rendered preview out (for admin.js);
+                                            a notice that would be refused: 200, ``ok: false``
 GET  /admin/assets/admin.js|admin.css       the page's script and style (no inline code: CSP)
 ==========================================  ==================================================
 
@@ -378,14 +379,16 @@ class AdminPages:
             return JSONResponse({"error": "not signed in", "field": None}, status_code=401)
         try:
             data = await json_object(request)
+        except InputError as exc:  # not a preview request at all (type, size, JSON)
+            return JSONResponse({"ok": False, "error": exc.detail, "field": exc.field},
+                                status_code=exc.status)
+        try:
             result = await anyio.to_thread.run_sync(self._preview, data)
-        except FeederError as exc:
+        except (InputError, NotFoundError) as exc:
+            # What the editor typed would be refused: that is the preview's answer (200).
             field = getattr(exc, "field", None)
             detail = getattr(exc, "detail", str(exc))
-            return JSONResponse(
-                {"ok": False, "error": pages.swedish_error(field, detail), "field": field},
-                status_code=getattr(exc, "status", 400),
-            )
+            result = {"ok": False, "error": pages.swedish_error(field, detail), "field": field}
         return JSONResponse(result)
 
     def _preview(self, data: dict[str, Any]) -> dict[str, Any]:
