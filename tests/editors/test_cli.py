@@ -157,3 +157,14 @@ def test_the_installed_command(cfg_path: Path, tmp_path: Path) -> None:
         assert accounts.by_token(store, rotate.stdout.strip()) is not None
         row = store._read("SELECT password_hash FROM editors")[0][0]
         assert row.startswith("scrypt$131072$8$1$")
+
+
+def test_run_stops_at_start_when_editors_exist_without_a_session_key(cfg_path: Path) -> None:
+    assert run(cfg_path, "editor", "add", "anna")[0] == 0
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("FEEDER_SECRET_KEY", "CREDENTIALS_DIRECTORY")}
+    done = subprocess.run([sys.executable, "-m", "feeder", "--config", str(cfg_path), "run"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    assert "FEEDER_SECRET_KEY" in done.stderr and "CREDENTIALS_DIRECTORY" in done.stderr
+    assert "editors exist but no session key is set" in done.stderr
