@@ -24,6 +24,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -131,6 +132,8 @@ class Scheduler:
                       id=PUBLISH_AT_JOB, name="publish", misfire_grace_time=None,
                       max_instances=PUBLISH_INSTANCES)
         for name, interval in self.intervals.items():
+            first: dict[str, Any] = {"next_run_time": now} if self._poll_at_start else {}
+            # (An explicit next_run_time=None would add the job paused.)
             sched.add_job(
                 self._poll_job,
                 IntervalTrigger(seconds=interval, jitter=jitter_for(interval), timezone=UTC),
@@ -138,7 +141,7 @@ class Scheduler:
                 id=f"poll-{name}",
                 name=f"poll {name}",
                 misfire_grace_time=grace_for(interval),
-                next_run_time=now if self._poll_at_start else None,
+                **first,
             )
         self._sched = sched
         self.publish_at = now
@@ -149,9 +152,13 @@ class Scheduler:
     def stop(self) -> None:
         """Stop starting jobs, abandon polls between requests, and wait for running jobs."""
         global _active
-        self._stopping.set()
-        sched, self._sched = self._sched, None
+        with self._arm_lock:  # from here on no job touches APScheduler (see _arm)
+            self._stopping.set()
+            sched, self._sched = self._sched, None
         if sched is not None:
+            # Nothing due any more, so APScheduler's loop cannot race its own shutdown over a
+            # one-off job; then wait for the running jobs.
+            sched.remove_all_jobs()
             sched.shutdown(wait=True)
             log.info("scheduler stopped")
         with _active_lock:
@@ -196,7 +203,7 @@ class Scheduler:
         with self._publish_lock:
             result = self._publish()
             self.publishes += 1
-        self._arm(result.next_change)
+            self._arm(result.next_change)  # in the lock: an older result never arms last
         if self._on_published is not None:
             try:
                 self._on_published(result)
@@ -212,7 +219,12 @@ class Scheduler:
             self._arm(self._clock() + RETRY_PUBLISH)
 
     def _arm(self, when: datetime | None) -> None:
-        """(Re)place the one-off publish job at ``when``; None removes it."""
+        """(Re)place the one-off publish job at ``when``; None removes it.
+
+        Under ``_arm_lock``, which :meth:`stop` takes to flip ``_stopping``: APScheduler's
+        ``shutdown(wait=True)`` holds its job-store lock while it joins running jobs, so a job
+        calling ``add_job`` then would deadlock it. Once stopping, jobs leave APScheduler alone.
+        """
         with self._arm_lock:
             sched = self._sched
             if sched is None or self._stopping.is_set():
@@ -231,8 +243,28 @@ class Scheduler:
 
     # ----------------------------------------------------------------------------- introspection
 
-    def next_poll(self, name: str) -> datetime | None:
-        """When the source's next scheduled poll runs (None when not running)."""
+    def jobs(self) -> dict[str, JobInfo]:
+        """The scheduled jobs by id (``poll-<source>``, ``publish-at``); empty when stopped."""
         sched = self._sched
-        job = sched.get_job(f"poll-{name}") if sched is not None else None
-        return job.next_run_time if job is not None else None
+        if sched is None:
+            return {}
+        out: dict[str, JobInfo] = {}
+        for job in sched.get_jobs():
+            trigger = job.trigger
+            interval = trigger.interval.total_seconds() if isinstance(
+                trigger, IntervalTrigger) else None
+            jitter = trigger.jitter if isinstance(trigger, IntervalTrigger) else None
+            out[job.id] = JobInfo(job.id, job.next_run_time, interval, jitter,
+                                  job.max_instances, job.coalesce, job.misfire_grace_time)
+        return out
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    next_run_time: datetime | None
+    interval: float | None
+    jitter: float | None
+    max_instances: int
+    coalesce: bool
+    misfire_grace_time: int | None
