@@ -26,12 +26,6 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/feeder-lst/feeder
 ENDED_PREFIX = "Avslutad: "
 SUMMARY_LIMIT = 300
 _SAFE_URL = re.compile(r"(?i)https?://[^\s/?#<>\"'`]+(?:[/?#][^\s<>\"'`]*)?\Z")
-_BLOCK = re.compile(r"<(?=/?(?:p|br|li|ul|ol|h[1-6]|blockquote|pre|dl|dt|dd|div|tr|td|th)\b)", re.I)
-
-
-def text_of(body: str) -> str:
-    """Plain text of sanitised HTML, with blocks kept apart (``<p>A</p><p>B</p>`` → ``A B``)."""
-    return plain_text(_BLOCK.sub(" <", body))
 
 
 def urn(name: str) -> str:
@@ -99,7 +93,7 @@ def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
     if end is not None:
         title = ENDED_PREFIX + title
     body = sanitize_html(item.html)
-    text = text_of(body)
+    text = plain_text(body)
     credit = item.source_name
     parts: list[str] = []
     if end is not None:

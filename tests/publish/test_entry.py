@@ -80,7 +80,6 @@ def test_stale_note_names_the_stale_sources() -> None:
     assert "Sveriges Radio (VMA) (aldrig hämtat)" in note and "SMHI" not in note
 
 
-def test_plain_text_keeps_blocks_apart() -> None:
-    assert entry.text_of("<p>Ett.</p><p>Två.</p>") == "Ett. Två."
-    assert entry.text_of("<ul><li>x</li><li>y</li></ul>a<br>b") == "x y a b"
-    assert entry.text_of("s<b>ko</b>g &amp; mark") == "skog & mark"
+def test_entry_text_keeps_blocks_apart() -> None:
+    item = make_item(html="<p>Ett.</p><p>Två.</p><ul><li>x</li></ul>s<b>ko</b>g &amp; mark")
+    assert entry.build(item, NOW).text == "Ett. Två. x skog & mark"
