@@ -244,7 +244,7 @@ class AdminPages:
         if name and password:
             editor = await anyio.to_thread.run_sync(accounts.login, self.store, name, password)
         if editor is None:
-            self.web.throttle.fail(address, f"failed login as {name!r}")
+            self.web.throttle.fail(address, f"failed login as {name[:accounts.MAX_NAME]!r}")
             return self._login_page(401, error="Fel namn eller lösenord.", name=name)
         log.info("editor %r signed in from %s", editor.name, address)
         response = RedirectResponse(f"{ADMIN}/", status_code=303)
