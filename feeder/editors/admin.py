@@ -117,6 +117,8 @@ def changes(values: Mapping[str, Any], original: Mapping[str, Any] | None) -> di
         if original is None:
             if value not in ("", []):
                 fields[name] = value
+        elif name in FORM_LISTS and sorted(value) == sorted(original.get(name) or []):
+            continue  # the same boxes ticked, whatever their order on the page
         elif value != original.get(name) and not (name == "status" and value == ""):
             fields[name] = value
     return fields

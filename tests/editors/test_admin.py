@@ -506,3 +506,19 @@ def test_without_editors_and_key_the_app_runs_and_login_says_why(
         assert "ingen sessionsnyckel" in r.text
         assert c.post("/admin/login", data={"name": "a", "password": "b"}).status_code == 503
         assert c.get("/healthz").status_code in (200, 503)
+
+
+def test_the_same_boxes_in_another_order_are_no_change(
+    client: TestClient, store: Store, editors: Editors
+) -> None:
+    nid = client.post("/api/notices", headers=editors.auth("anna"), json={
+        "title": "Vatten", "level": "notice", "areas": ["2284", "2262"]}).json()["id"]
+    login(client)
+    data = {**FORM, "title": "Vatten", "body": notices.get(store, nid).html,
+            "areas": ["2262", "2284"]}
+    r = client.post(f"/admin/notices/{nid}", data=data, follow_redirects=False)
+    assert r.headers["location"] == "/admin/?msg=unchanged"
+    r = client.post(f"/admin/notices/{nid}", data={**data, "areas": ["2262"]},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/admin/?msg=updated"
+    assert notices.get(store, nid).areas == ("2262",)
