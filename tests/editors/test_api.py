@@ -367,6 +367,8 @@ def test_create_answers_201_with_the_notice_and_publishes_before_answering(
     assert alert["title"] == shown["title"]
     assert alert["areas"] == ["2281"]
     assert client.get("/banner.json").json()["alert"]["id"] == alert["id"]
+    published = output_files(config.storage.output_dir)
+    assert not [name for name in published if name.startswith("admin.")]  # /admin/assets only
     assert client.get(f"/api/notices/{shown['id']}", headers=editors.auth("tore")).json() == shown
     listed = client.get("/api/notices", headers=editors.auth("tore")).json()
     assert listed == [shown]
