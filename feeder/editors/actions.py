@@ -8,6 +8,7 @@ one transaction; the outputs are published before the caller answers.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -15,12 +16,36 @@ from typing import Any
 
 from .. import notices
 from ..config import Config
+from ..errors import FeederError
 from ..ladder import Level
 from ..model import Item
 from ..store import Store
 from .accounts import Editor, authorize
 
 Publish = Callable[[], object]
+
+log = logging.getLogger("feeder.editors")
+
+
+class PublishFailed(FeederError):
+    """The change is stored (and audited) but rendering the outputs failed (HTTP 503)."""
+
+    def __init__(self, item: Item, cause: BaseException) -> None:
+        super().__init__(
+            f"the change to notice {item.id.removeprefix(notices.PREFIX)!r} is saved, but"
+            f" publishing failed ({type(cause).__name__}: {cause}); it goes out with the next"
+            " successful publish"
+        )
+        self.item = item
+
+
+def _publish(publish: Publish, item: Item) -> Item:
+    try:
+        publish()
+    except Exception as exc:
+        log.exception("publishing after an editor's change to %s failed", item.id)
+        raise PublishFailed(item, exc) from exc
+    return item
 
 _lock = threading.Lock()
 """Serialises check-then-write of editor changes within this process."""
@@ -42,8 +67,7 @@ def create(
         clean = notices.validate(fields, config, now=now)
         authorize(editor, None, _draft(clean, now))
         item = notices.create(store, config, fields, actor=editor.name, now=now)
-    publish()
-    return item
+    return _publish(publish, item)
 
 
 def update(
@@ -56,9 +80,7 @@ def update(
             clean = notices.validate(fields, config, existing=old, now=now)
             authorize(editor, old, old.evolve(**clean))
         item = notices.update(store, config, notice_id, fields, actor=editor.name, now=now)
-    if item != old:
-        publish()
-    return item
+    return _publish(publish, item) if item != old else item
 
 
 def withdraw(
@@ -68,6 +90,4 @@ def withdraw(
         old = notices.get(store, notice_id)
         authorize(editor, old, None)
         item = notices.withdraw(store, notice_id, actor=editor.name, now=now)
-    if item != old:
-        publish()
-    return item
+    return _publish(publish, item) if item != old else item

@@ -159,7 +159,11 @@ class AdminPages:
 
     def _error_page(self, editor: Editor | None, exc: FeederError) -> Response:
         status = status_for(exc)
-        if isinstance(exc, InputError):
+        if isinstance(exc, actions.PublishFailed):
+            status = 503
+            message = ("Ändringen är sparad, men publiceringen misslyckades. Den publiceras vid"
+                       " nästa lyckade publicering; kontakta driften om det dröjer.")
+        elif isinstance(exc, InputError):
             message = pages.swedish_error(exc.field, exc.detail)
         elif isinstance(exc, NotFoundError):
             message = "Det finns inget sådant meddelande."

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from ..errors import AuthError, FeederError
 from ..web import WebContext
 from ..web.errors import body_for, headers_for, status_for
-from . import accounts, sessions
+from . import accounts, actions, sessions
 from .throttle import Throttle, Throttled
 
 MAX_BODY = 64 * 1024
@@ -63,7 +63,12 @@ class EditorsWeb:
 def failure(exc: FeederError) -> JSONResponse:
     """The app's error answer (:mod:`feeder.web.errors`), always with a ``field``: null when no
     one field is at fault, ``level`` when the role may not publish at that level; and
-    ``Retry-After`` when throttled."""
+    ``Retry-After`` when throttled. A change saved but not published is a 503 naming it."""
+    if isinstance(exc, actions.PublishFailed):
+        return JSONResponse(
+            {"error": str(exc), "field": None, "id": exc.item.id.removeprefix("notice:")},
+            status_code=503, headers={"Cache-Control": "no-store", "Retry-After": "60"},
+        )
     body = body_for(exc)
     if isinstance(exc, accounts.RoleError):
         body["field"] = "level"

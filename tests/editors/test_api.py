@@ -507,3 +507,27 @@ def test_a_notice_starting_later_is_out_of_the_banner_and_arms_the_next_publish(
     publish(store, config, starts)
     assert banner_titles(config) == ["Planerat avbrott"]
     assert parse_iso(banner(config)["alert"]["starts"]) == starts
+
+
+def test_a_failed_publish_is_503_naming_the_saved_notice(
+    client: TestClient, store: Store, editors: Editors, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken() -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(client.app.state.feeder, "publish_now", broken)
+    r = _post(client, editors)
+    assert r.status_code == 503
+    assert r.headers["retry-after"] == "60"
+    body = r.json()
+    assert "saved" in body["error"] and "No space left on device" in body["error"]
+    assert body["field"] is None
+    stored = notices.get(store, body["id"])  # nothing lost: stored and audited
+    assert stored.title == WARNING["title"]
+    assert [e.actor for e in store.audit_log(stored.id)] == ["anna"]
+    assert "publishing after an editor's change" in caplog.text
+    login(client)
+    page = client.post("/admin/new", data={"title": "Till", "level": "info",
+                                           "status": "published"})
+    assert page.status_code == 503 and "Ändringen är sparad" in page.text
