@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
-USER_AGENT = f"feeder/{__version__} (+https://github.com/feeder-lst/feeder; regional public notices)"
+USER_AGENT = f"feeder/{__version__} (regional public notices for a Swedish county)"

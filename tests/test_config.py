@@ -96,7 +96,9 @@ def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monkey
     assert config_mod.load().region.county_id == 21
 
 
-def test_secret_key_from_env_or_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_key_from_env_or_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("FEEDER_SECRET_KEY", raising=False)
     monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
     assert config_mod.secret_key() is None

@@ -36,8 +36,11 @@ def test_news_editor_and_vma() -> None:
     assert ladder.for_editor(Level.SEVERE).level is Level.SEVERE
 
 
-@pytest.mark.parametrize(("text", "level"), [("notice", Level.NOTICE), (" Critical ", Level.CRITICAL),
-                                             ("3", Level.WARNING), (1, Level.INFO)])
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("notice", Level.NOTICE), (" Critical ", Level.CRITICAL), ("3", Level.WARNING),
+     (1, Level.INFO)],
+)
 def test_parse(text: str | int, level: Level) -> None:
     assert Level.parse(text) is level
 

@@ -35,7 +35,7 @@
     vma: 'Sveriges Radio (VMA)',
     krisinformation: 'Krisinformation'
   };
-  var CSS = [
+  var STYLES = [
     ':host{all:initial;display:block;contain:content}',
     ':host([hidden]){display:none}',
     '.fb{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;',
@@ -98,7 +98,8 @@
   var expanded = false;
   var expiryTimer = 0;
   var pollTimer = 0;
-  var memoryDismissed = {};
+  var sheetCache;          // see styleSheet()
+  var dismissed = null;   // {alert id: its "updated"}, read from localStorage once
   var dateFormat = null;
 
   try {
@@ -146,19 +147,22 @@
     return alert.level < 4;
   }
 
-  /* Dismissals: {alert id: its "updated"}; an update of the alert shows it again. */
+  /* Dismissals: {alert id: its "updated"}; an update of the alert shows it again. Read once
+     while banner.json is on its way (the first localStorage access can be slow), kept in
+     memory, and re-read when another tab changes them. */
   function readDismissed() {
     try {
       var raw = window.localStorage.getItem(STORE_KEY);
       var parsed = raw ? JSON.parse(raw) : {};
-      return parsed && typeof parsed === 'object' ? parsed : {};
+      dismissed = parsed && typeof parsed === 'object' ? parsed : {};
     } catch (e) {
-      return memoryDismissed;
+      dismissed = dismissed || {};
     }
+    return dismissed;
   }
 
   function writeDismissed(map) {
-    memoryDismissed = map;
+    dismissed = map;
     try {
       window.localStorage.setItem(STORE_KEY, JSON.stringify(map));
     } catch (e) { /* storage blocked: the choice lasts for this page view */ }
@@ -169,7 +173,7 @@
   }
 
   function dismiss(alert) {
-    var map = readDismissed();
+    var map = dismissed || readDismissed();
     var keep = {};
     var ids = {};
     (data && data.alerts || []).forEach(function (a) { ids[a.id] = true; });
@@ -206,7 +210,7 @@
   }
 
   function current(now) {
-    var map = readDismissed();
+    var map = dismissed || readDismissed();
     var list = [];
     var raw = data && Array.isArray(data.alerts) ? data.alerts : [];
     for (var i = 0; i < raw.length; i++) {
@@ -242,6 +246,19 @@
     return text;
   }
 
+  /* A constructed style sheet (not subject to the host page's CSP style-src), built once. */
+  function styleSheet() {
+    if (sheetCache === undefined) {
+      try {
+        sheetCache = new CSSStyleSheet();
+        sheetCache.replaceSync(STYLES);
+      } catch (e) {
+        sheetCache = null;
+      }
+    }
+    return sheetCache;
+  }
+
   function ensureRoot() {
     if (root) return true;
     var target = document.querySelector('[data-feeder-banner]');
@@ -260,16 +277,11 @@
       host = null;
       return false;
     }
-    if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet) {
-      try {
-        var sheet = new CSSStyleSheet();
-        sheet.replaceSync(CSS);
-        root.adoptedStyleSheets = [sheet];
-      } catch (e) {
-        root.appendChild(el('style', null, CSS));
-      }
+    var sheet = styleSheet();
+    if (sheet && root.adoptedStyleSheets !== undefined) {
+      root.adoptedStyleSheets = [sheet];
     } else {
-      root.appendChild(el('style', null, CSS));
+      root.appendChild(el('style', null, STYLES));
     }
     if (createdHost) document.body.insertBefore(host, document.body.firstChild);
     return true;
@@ -400,7 +412,7 @@
   }
 
   function cssEscape(value) {
-    return window.CSS && CSS.escape ? CSS.escape(value) : value.replace(/["\\]/g, '\\$&');
+    return window.CSS && window.CSS.escape ? window.CSS.escape(value) : value.replace(/["\\]/g, '\\$&');
   }
 
   function scheduleExpiry(list, now) {
@@ -456,9 +468,19 @@
     else if (document.visibilityState === 'visible') render(false);
   });
 
+  window.addEventListener('storage', function (event) {
+    if (event.key === STORE_KEY) {
+      readDismissed();
+      render(false);
+    }
+  });
+
   if (document.readyState === 'loading' && !document.body) {
     document.addEventListener('DOMContentLoaded', load);
   } else {
     load();
   }
+  // While banner.json is on its way: what rendering will need, without touching the page.
+  readDismissed();
+  styleSheet();
 })();

@@ -21,7 +21,6 @@ from .assets import stylesheet_href
 from .entry import Entry
 from .spec import FeedSpec
 
-GENERATOR_URI = "https://github.com/feeder-lst/feeder"
 LANGUAGE = "sv"
 
 
@@ -43,7 +42,7 @@ def _generator(spec: FeedSpec) -> FeedGenerator:
     fg.title(spec.title)
     fg.subtitle(spec.description)
     fg.language(LANGUAGE)
-    fg.generator("feeder", version=__version__, uri=GENERATOR_URI)
+    fg.generator("feeder", version=__version__)
     # From data, never the clock; not older than any entry's (sub-second) updated.
     fg.updated(max([spec.updated, *(distinct(e.updated, e.item.id) for e in spec.entries)]))
     for entry in spec.entries:  # already in feed order

@@ -77,6 +77,17 @@ def _state(status: SourceStatus) -> str:
     )
 
 
+JSON_FEED_NOTE = (
+    '<h3 id="json-feed">Om JSON-flödena</h3>'
+    "<p>Varje post i JSON-flödena (JSON Feed 1.1) har ett objekt <code>_feeder</code> med: "
+    "<code>id</code> (postens stabila id), <code>level</code> och <code>level_name</code> "
+    "(prioritet 1–5: info, notice, warning, severe, critical), <code>source</code> (källan), "
+    "<code>level_text</code> (nivån i text), <code>starts</code> och <code>expires</code> "
+    "(UTC), <code>ended</code>, <code>ended_at</code> och <code>end_reason</code> (om och när "
+    "posten upphörde, och varför) och <code>areas</code> (kommunkoder; tom lista betyder hela länet).</p>"
+)
+
+
 def _subscribe(topics: Sequence[Topic]) -> str:
     feeds = [("Allt", "feed"), ("Varningar och meddelanden", "alerts")]
     feeds += [(t.title, f"topics/{t.id}") for t in topics]
@@ -132,6 +143,7 @@ def render(
     parts.append("<h2>Prenumerera</h2>")
     parts.append("<p>Lägg in en av adresserna i din flödesläsare.</p>")
     parts.append(_subscribe(topics))
+    parts.append(JSON_FEED_NOTE)
     parts.append("<h2>Källor</h2>")
     rows = "".join(_state(s) for s in statuses.values())
     parts.append(

@@ -14,11 +14,12 @@ from .entry import Entry
 from .spec import FeedSpec
 
 VERSION = "https://jsonfeed.org/version/1.1"
-ABOUT = "https://github.com/feeder-lst/feeder"
-"""Where the ``_feeder`` extension is described (JSON Feed asks extensions for an ``about``)."""
+ABOUT = "index.html#json-feed"
+"""Where the ``_feeder`` extension is described (JSON Feed asks extensions for an ``about``),
+relative to the site's base URL: the section of index.html that explains it."""
 
 
-def item(entry: Entry) -> dict[str, Any]:
+def item(entry: Entry, about: str) -> dict[str, Any]:
     it = entry.item
     out: dict[str, Any] = {"id": entry.id}
     if entry.url is not None:
@@ -32,7 +33,7 @@ def item(entry: Entry) -> dict[str, Any]:
     out["authors"] = [{"name": entry.source}]
     out["tags"] = [it.level.label, *entry.topics]
     out["_feeder"] = {
-        "about": ABOUT,
+        "about": about,
         "id": it.id,
         "level": int(it.level),
         "level_name": it.level.label,
@@ -56,7 +57,7 @@ def document(spec: FeedSpec) -> dict[str, Any]:
         "feed_url": spec.url("json"),
         "description": spec.description,
         "language": "sv",
-        "items": [item(entry) for entry in spec.entries],
+        "items": [item(entry, spec.base_url + ABOUT) for entry in spec.entries],
     }
 
 

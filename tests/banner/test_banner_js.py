@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from .conftest import (
     FIRE,
@@ -392,3 +392,44 @@ def _untouched_dom(page: Page, host_site: Site) -> str:
     page.goto(url)
     page.wait_for_load_state("load")
     return _dom(page)
+
+
+def test_a_dismissal_in_one_tab_reaches_the_others(
+    context: BrowserContext, page: Page, assets_site: Site, host_site: Site
+) -> None:
+    open_banner(page, assets_site, host_site, banner_doc(FIRE))
+    other = context.new_page()
+    other.goto(page.url)
+    wait_marks(other, "loaded")
+    expect(other.locator(".fb-live")).to_contain_text(FIRE["title"])
+    page.get_by_role("button", name="Dölj meddelandet: Risk för skogsbrand").click()
+    expect(other.locator(".fb")).to_have_count(0)
+
+
+def test_works_styled_under_a_strict_content_security_policy(
+    page: Page, assets_site: Site, host_site: Site
+) -> None:
+    """A host page that allows only our script and our banner.json: no inline styles, no eval.
+    The banner is styled all the same (a constructed style sheet), and breaks no rule."""
+    assets_site.put_json("/banner.json", banner_doc(SEVERE, FIRE))
+    origin = assets_site.origin
+    policy = (f"default-src 'none'; script-src {origin}; connect-src {origin}; "
+              "style-src 'self'; base-uri 'none'")
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text
+            else None)
+    host_site.put("/csp", (
+        '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+        "<title>Strikt kommun</title>"
+        f'<script src="{origin}/banner.js" defer></script></head>'
+        "<body><main><h1>Strikt</h1></main></body></html>"
+    ), "text/html; charset=utf-8")
+    page.goto(host_site.url("/csp"))
+    wait_marks(page, "loaded")
+    expect(page.locator(".fb-live")).to_contain_text(SEVERE["title"])
+    badge = page.locator(".fb-live .fb-level")
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(163, 60, 0)"
+    page.get_by_role("button", name="1 till").click()
+    expect(page.locator(".fb-list")).to_be_visible()
+    assert violations == []

@@ -13,9 +13,11 @@ from tests.conftest import NOW
 
 def item(id: str = "smhi:1-2", **kw: object) -> Item:
     base = dict(
-        id=id, source="smhi", level=Level.NOTICE, title="Risk för skogsbrand i Västernorrlands län",
+        id=id, source="smhi", level=Level.NOTICE,
+        title="Risk för skogsbrand i Västernorrlands län",
         html="<p>Text</p>", published=NOW - timedelta(days=1), updated=NOW - timedelta(hours=1),
-        url="https://www.smhi.se/", starts=NOW - timedelta(hours=2), expires=NOW + timedelta(days=2),
+        url="https://www.smhi.se/", starts=NOW - timedelta(hours=2),
+        expires=NOW + timedelta(days=2),
         topics=("a",), areas=("2281",), credit="SMHI",
     )
     base.update(kw)
