@@ -1,0 +1,415 @@
+"""``feeder run`` as operators run it: a real subprocess, a real SMHI-like upstream on loopback
+(pytest-httpserver), a free port, SIGTERM. Plus the systemd unit through systemd-analyze.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = ROOT / "systemd" / "feeder.service"
+FIRE_TITLE = "Risk för skogsbrand i Västernorrlands län"
+
+
+# ------------------------------------------------------------------------------- upstream
+
+
+def _stamp(value: datetime) -> str:
+    utc = value.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def fire_warning(*, start: datetime, end: datetime | None, published: datetime) -> bytes:
+    """SMHI's fire-risk message for county 22 (the shared fixture), moved to the given times."""
+    fixture = FIXTURES / "smhi" / "ibww_fire_message_vasternorrland.json"
+    warnings = json.loads(fixture.read_bytes())
+    fire = copy.deepcopy(next(w for w in warnings if w["event"]["code"] == "FIRE"))
+    for area in fire["warningAreas"]:
+        area["approximateStart"] = _stamp(start)
+        area["published"] = _stamp(published)
+        area["created"] = _stamp(published - timedelta(hours=1))
+        if end is None:
+            area.pop("approximateEnd", None)
+        else:
+            area["approximateEnd"] = _stamp(end)
+    return json.dumps([fire], ensure_ascii=False).encode()
+
+
+class Upstream:
+    """A fake SMHI whose answer the test changes while feeder runs."""
+
+    PATH = "/ibww/api/version/1/warning.json"
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.body = b"[]"
+        self.delay = 0.0
+        self.hang = threading.Event()
+        self.hanging = False
+        self.received = threading.Event()
+        self.requests = 0
+        server.expect_request(self.PATH).respond_with_handler(self._handle)
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for(self.PATH)
+
+    def _handle(self, request: Request) -> Response:
+        self.requests += 1
+        self.received.set()
+        if self.hanging:
+            self.hang.wait(30)
+        time.sleep(self.delay)
+        return Response(self.body, 200, content_type="application/json")
+
+
+@pytest.fixture
+def upstream(httpserver: HTTPServer) -> Iterator[Upstream]:
+    up = Upstream(httpserver)
+    yield up
+    up.hang.set()  # let a hanging handler go before the server stops
+
+
+# ------------------------------------------------------------------------------- the daemon
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_config(tmp_path: Path, upstream: Upstream, *, interval: int,
+                 read_timeout: float = 10, port: int | None = None) -> Path:
+    data = {
+        "storage": {"database": "var/feeder.sqlite3", "output_dir": "var/public"},
+        "server": {"host": "127.0.0.1", "port": port or free_port()},
+        "http": {"connect_timeout": 2, "read_timeout": read_timeout},
+        "sources": {
+            "smhi": {"url": upstream.url, "interval": interval, "stale_after": 3600},
+            "lansstyrelsen": {"enabled": False},
+        },
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+class Daemon:
+    """``python -m feeder --config PATH run`` with stderr captured to a file."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        self.base = f"http://127.0.0.1:{data['server']['port']}"
+        self.root = config_path.parent
+        self.log_path = config_path.parent / f"feeder-{time.monotonic_ns()}.log"
+        env = {k: v for k, v in os.environ.items() if k != "JOURNAL_STREAM"}
+        env.pop("FEEDER_CONFIG", None)
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "feeder", "--config", str(config_path), "run"],
+            cwd=config_path.parent, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+        )
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        req = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def wait_until(self, check: Callable[[], bool], timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"feeder run exited early:\n{self.output()}"
+            try:
+                if check():
+                    return
+            except (OSError, ValueError, KeyError):
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"condition not met in {timeout} s; log:\n{self.output()}")
+
+    def banner(self) -> dict[str, Any]:
+        status, body = self.get("/banner.json")
+        if status != 200:  # not published yet: wait_until tries again
+            raise ValueError(f"banner.json: HTTP {status}")
+        data: dict[str, Any] = json.loads(body)
+        return data
+
+    def terminate(self, timeout: float = 30) -> tuple[int, float]:
+        t0 = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout)
+        return code, time.monotonic() - t0
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.log.close()
+
+
+@pytest.fixture
+def daemons() -> Iterator[Callable[[Path], Daemon]]:
+    started: list[Daemon] = []
+
+    def start(config_path: Path) -> Daemon:
+        d = Daemon(config_path)
+        started.append(d)
+        return d
+
+    yield start
+    for d in started:
+        d.stop()
+
+
+def alert_titles(banner: dict[str, Any]) -> list[str]:
+    return [a["title"] for a in banner["alerts"]]
+
+
+def assert_outputs_consistent(public: Path) -> None:
+    """Complete files only: valid JSON and feeds, every .gz equal to its file, no temp files."""
+    banner = json.loads((public / "banner.json").read_bytes())
+    assert set(banner) >= {"region", "generated", "alerts", "alert", "sources"}
+    for name in ("feed.atom", "feed.rss", "alerts.atom"):
+        parsed = feedparser.parse((public / name).read_bytes())
+        assert not parsed.bozo, (name, parsed.get("bozo_exception"))
+    json.loads((public / "feed.json").read_bytes())
+    for gz in public.rglob("*.gz"):
+        assert gzip.decompress(gz.read_bytes()) == gz.with_suffix("").read_bytes(), gz
+    assert not [p for p in public.rglob("*.tmp")]
+
+
+def db_items(database: Path) -> list[str]:
+    db = sqlite3.connect(database)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return [row[0] for row in db.execute("SELECT id FROM items ORDER BY id")]
+    finally:
+        db.close()
+
+
+# ------------------------------------------------------------------------------- tests
+
+
+def test_run_polls_on_schedule_and_serves_the_change_without_restart(
+    tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
+) -> None:
+    daemon = daemons(write_config(tmp_path, upstream, interval=1))
+    daemon.wait_until(lambda: daemon.get("/banner.json")[0] == 200)
+    assert daemon.banner()["alerts"] == []
+    now = datetime.now(UTC)
+    upstream.body = fire_warning(start=now - timedelta(hours=1), end=now + timedelta(days=1),
+                                 published=now - timedelta(minutes=5))
+    daemon.wait_until(lambda: alert_titles(daemon.banner()) == [FIRE_TITLE])
+
+    status, body = daemon.get("/healthz")
+    health = json.loads(body)
+    assert status == 200 and health["status"] == "ok"
+    assert health["sources"]["smhi"]["ok"] is True
+    status, feed = daemon.get("/feed.atom", {"Accept-Encoding": "gzip"})
+    assert status == 200 and FIRE_TITLE in gzip.decompress(feed).decode()
+
+    code, _ = daemon.terminate()
+    log = daemon.output()
+    assert code == 0, log
+    polls = re.findall(r"poll source=smhi outcome=(\S+) .*duration=", log)
+    assert len(polls) >= 2 and "ok" in polls
+    assert re.search(r"poll source=smhi outcome=ok new=1 updated=0 ended=0", log)
+    assert "stopped cleanly on SIGTERM" in log
+    assert_outputs_consistent(tmp_path / "var" / "public")
+
+
+def test_an_alert_leaves_the_banner_at_its_end_with_no_poll(
+    tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
+) -> None:
+    now = datetime.now(UTC)
+    end = now + timedelta(seconds=6)
+    upstream.body = fire_warning(start=now - timedelta(hours=1), end=end,
+                                 published=now - timedelta(minutes=5))
+    daemon = daemons(write_config(tmp_path, upstream, interval=3600))
+    daemon.wait_until(lambda: alert_titles(daemon.banner()) == [FIRE_TITLE])
+    assert daemon.banner()["alerts"][0]["expires"] == end.strftime("%Y-%m-%dT%H:%M:%SZ")
+    daemon.wait_until(lambda: daemon.banner()["alerts"] == [], timeout=20)
+    assert datetime.now(UTC) >= end.replace(microsecond=0)
+    assert upstream.requests == 1  # the start-up poll only: the publish at the end did it
+    code, _ = daemon.terminate()
+    assert code == 0, daemon.output()
+
+
+def test_sigterm_during_a_slow_upstream_response_exits_0_and_a_restart_resumes(
+    tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
+) -> None:
+    now = datetime.now(UTC)
+    upstream.body = fire_warning(start=now - timedelta(hours=1), end=now + timedelta(days=1),
+                                 published=now - timedelta(minutes=5))
+    upstream.delay = 3.0
+    config_path = write_config(tmp_path, upstream, interval=3600, read_timeout=10)
+    daemon = daemons(config_path)
+    assert upstream.received.wait(20), daemon.output()
+    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 200)
+    code, took = daemon.terminate()
+    log = daemon.output()
+    assert code == 0, log
+    assert took < 15
+    # The poll in flight finished, was stored and published before the exit.
+    assert "poll source=smhi outcome=ok new=1" in log
+    public = tmp_path / "var" / "public"
+    assert_outputs_consistent(public)
+    assert alert_titles(json.loads((public / "banner.json").read_bytes())) == [FIRE_TITLE]
+    before = db_items(tmp_path / "var" / "feeder.sqlite3")
+    assert len(before) == 1
+    banner_before = (public / "banner.json").read_bytes()
+
+    # Restart: the same upstream answer again, quickly now.
+    upstream.delay = 0.0
+    seen = upstream.requests
+    again = daemons(config_path)
+    again.wait_until(lambda: upstream.requests > seen)
+    again.wait_until(lambda: "poll source=smhi outcome=ok" in again.output())
+    assert db_items(tmp_path / "var" / "feeder.sqlite3") == before
+    assert (public / "banner.json").read_bytes() == banner_before  # nothing new: not rewritten
+    code, _ = again.terminate()
+    assert code == 0, again.output()
+    assert re.search(r"poll source=smhi outcome=ok new=0 updated=0 ended=0 unchanged=1",
+                     again.output())
+
+
+def test_sigterm_while_the_upstream_hangs_stops_within_the_request_timeout(
+    tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
+) -> None:
+    upstream.hanging = True
+    daemon = daemons(write_config(tmp_path, upstream, interval=3600, read_timeout=2))
+    assert upstream.received.wait(20), daemon.output()
+    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 200)
+    code, took = daemon.terminate()
+    log = daemon.output()
+    assert code == 0, log
+    assert took < 10, log
+    assert "poll source=smhi outcome=failed" in log
+    db = sqlite3.connect(tmp_path / "var" / "feeder.sqlite3")
+    try:
+        state, error = db.execute(
+            "SELECT state, last_error FROM source_state WHERE name = 'smhi'").fetchone()
+    finally:
+        db.close()
+    assert state == "failing" and "timed out" in error
+    assert_outputs_consistent(tmp_path / "var" / "public")
+
+
+def test_sigint_also_stops_cleanly(
+    tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
+) -> None:
+    daemon = daemons(write_config(tmp_path, upstream, interval=3600))
+    daemon.wait_until(lambda: daemon.get("/banner.json")[0] == 200)
+    daemon.proc.send_signal(signal.SIGINT)
+    assert daemon.proc.wait(20) == 0, daemon.output()
+    assert "stopped cleanly on SIGINT" in daemon.output()
+
+
+def test_run_fails_clearly_when_the_port_is_taken(
+    tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        daemon = daemons(write_config(tmp_path, upstream, interval=3600, port=port))
+        code = daemon.proc.wait(30)
+    assert code != 0
+    assert "address already in use" in daemon.output().lower()
+
+
+# ------------------------------------------------------------------------------- systemd
+
+SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+needs_systemd_analyze = pytest.mark.skipif(
+    SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed"
+)
+
+
+def _unit_for_verify(tmp_path: Path) -> Path:
+    """The unit as shipped, except that ExecStart points at the installed ``feeder`` script
+    when /usr/local/bin/feeder (the path of a system-wide pip install) is absent here:
+    ``verify`` insists that the binary exists."""
+    text = UNIT.read_text(encoding="utf-8")
+    shipped = "ExecStart=/usr/local/bin/feeder --config /etc/feeder/config.yaml run"
+    assert shipped in text
+    if not os.access("/usr/local/bin/feeder", os.X_OK):
+        script = shutil.which("feeder") or str(Path(sys.executable).parent / "feeder")
+        assert os.access(script, os.X_OK), "the feeder console script is not installed"
+        text = text.replace("/usr/local/bin/feeder", os.path.realpath(script))
+    path = tmp_path / "feeder.service"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@needs_systemd_analyze
+def test_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+    unit = _unit_for_verify(tmp_path)
+    done = subprocess.run([SYSTEMD_ANALYZE, "verify", str(unit)], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
+    about_us = [line for line in (done.stdout + done.stderr).splitlines() if "feeder" in line]
+    assert done.returncode == 0 and not about_us, done.stdout + done.stderr
+
+
+@needs_systemd_analyze
+def test_unit_sandbox_exposure_is_at_most_2_5() -> None:
+    done = subprocess.run(
+        [SYSTEMD_ANALYZE, "security", "--offline=true", "--no-pager", str(UNIT)],
+        capture_output=True, text=True, timeout=120,
+    )
+    match = re.search(r"Overall exposure level for feeder\.service: (\d+\.\d+)", done.stdout)
+    assert match, done.stdout + done.stderr
+    assert float(match.group(1)) <= 2.5, done.stdout
+
+
+def test_unit_runs_feeder_as_documented() -> None:
+    text = UNIT.read_text(encoding="utf-8")
+    settings = dict(
+        line.split("=", 1) for line in text.splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    assert settings["ExecStart"] == "/usr/local/bin/feeder --config /etc/feeder/config.yaml run"
+    assert settings["Restart"] == "on-failure"
+    assert settings["StateDirectory"] == "feeder"
+    assert settings["LoadCredential"] == "secret_key:/etc/feeder/secret_key"
+    stop = int(settings["TimeoutStopSec"].rstrip("s"))
+    # Longer than the longest poll: the default request timeouts (5 s + 20 s) plus a margin.
+    assert stop >= 60
+    sysusers = (ROOT / "systemd" / "feeder.sysusers").read_text(encoding="utf-8")
+    assert re.search(r"^u feeder\b", sysusers, re.M)
+    assert settings["User"] == "feeder"
