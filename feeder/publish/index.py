@@ -84,7 +84,8 @@ JSON_FEED_NOTE = (
     "(prioritet 1–5: info, notice, warning, severe, critical), <code>source</code> (källan), "
     "<code>level_text</code> (nivån i text), <code>starts</code> och <code>expires</code> "
     "(UTC), <code>ended</code>, <code>ended_at</code> och <code>end_reason</code> (om och när "
-    "posten upphörde, och varför) och <code>areas</code> (kommunkoder; tom lista betyder hela länet).</p>"
+    "posten upphörde, och varför) och <code>areas</code> "
+    "(kommunkoder; tom lista betyder hela länet).</p>"
 )
 
 
