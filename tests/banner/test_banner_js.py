@@ -433,3 +433,21 @@ def test_works_styled_under_a_strict_content_security_policy(
     page.get_by_role("button", name="1 till").click()
     expect(page.locator(".fb-list")).to_be_visible()
     assert violations == []
+
+
+def test_the_container_is_hidden_when_the_last_alert_goes(
+    page: Page, assets_site: Site, host_site: Site
+) -> None:
+    page.clock.install(time=datetime(2026, 6, 12, 10, 0, tzinfo=UTC))
+    open_banner(page, assets_site, host_site, banner_doc(WARNING), container=True)
+    slot = page.locator("#slot")
+    expect(slot.locator(".fb-live")).to_contain_text(WARNING["title"])
+    assets_site.put_json("/banner.json", banner_doc())
+    page.clock.run_for(61_000)
+    wait_marks(page, "loaded", 2)
+    expect(slot).to_be_hidden()
+    assets_site.put_json("/banner.json", banner_doc(FIRE))
+    page.clock.run_for(61_000)
+    wait_marks(page, "loaded", 3)
+    expect(slot).to_be_visible()
+    expect(slot.locator(".fb-live")).to_contain_text(FIRE["title"])
