@@ -24,6 +24,7 @@ from .. import __version__
 from ..config import Config
 from ..model import SourceStatus
 from ..timeutil import iso_z, parse_iso
+from .assets import STATIC_NAMES
 from .writer import atomic_write
 
 FILE = ".fingerprint"
@@ -41,7 +42,7 @@ def code_version() -> str:
             digest.update(f"{dist} {metadata.version(dist)}".encode())
     paths = sorted((_PACKAGE / "publish").glob("*.py"))
     paths += [_PACKAGE / name for name in _OUTPUT_MODULES]
-    paths += sorted((_PACKAGE / "assets").glob("*.*"))  # banner.js, feed.xsl: published as is
+    paths += [_PACKAGE / "assets" / name for name in STATIC_NAMES]  # published as they are
     for path in paths:
         with contextlib.suppress(OSError):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
