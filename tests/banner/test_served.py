@@ -1,0 +1,77 @@
+"""The banner and the readable feeds served by the real web app (``feeder run``'s app on uvicorn),
+as a municipal site and a resident's browser meet them: CORS, revalidation, browser content type."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Response, expect
+
+from feeder.publish import publish
+from feeder.server import BackgroundServer
+from feeder.store import Store
+from feeder.web.app import create_app
+
+from .conftest import Site, host_page, wait_marks
+from .test_published import TOPIC, _now, alerts_scenario, make_config
+
+
+class Served:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """Publish into output_dir, then serve it with the app ``feeder run`` serves."""
+    with socket.socket() as probe:  # a free port, to put in public_url before serving
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = make_config(tmp_path, f"http://127.0.0.1:{port}/")
+    with Store(config.storage.database) as store:
+        store.upsert(alerts_scenario(_now()), _now())
+        publish(store, config, _now())
+        app = create_app(config, store, route_modules=())
+        with BackgroundServer(app, port=port) as server:
+            yield Served(server.url)
+
+
+def test_banner_from_feeder_run_on_another_site(
+    page: Page, served: Served, host_site: Site
+) -> None:
+    seen: list[dict[str, str]] = []
+
+    def on_response(response: Response) -> None:
+        if response.url.endswith("/banner.json"):
+            sent = response.request.all_headers()
+            seen.append({**response.headers, **{f"request {k}": v for k, v in sent.items()}})
+
+    page.on("response", on_response)
+    page.clock.install()
+    page.goto(host_page(host_site, served.url + "/banner.js", attrs=' data-kommun="2281"'))
+    wait_marks(page, "loaded")
+    expect(page.locator(".fb-live")).to_contain_text("Kokningsrekommendation i Sundsvall")
+    assert seen[0]["access-control-allow-origin"] == "*"
+    assert "max-age=60" in seen[0]["cache-control"]
+    page.clock.run_for(61_000)
+    wait_marks(page, "loaded", 2)
+    # The re-read revalidates with feeder's ETag (which answers 304; Playwright reports the
+    # cached 200 the page gets), instead of trusting max-age=60.
+    assert len(seen) == 2
+    assert seen[1]["request if-none-match"] == seen[0]["etag"]
+    expect(page.locator(".fb-live")).to_contain_text("Kokningsrekommendation i Sundsvall")
+
+
+@pytest.mark.parametrize("name", ["feed.atom", f"topics/{TOPIC['id']}.rss"])
+def test_a_feed_opened_in_the_browser_is_a_page(page: Page, served: Served, name: str) -> None:
+    response = page.goto(f"{served.url}/{name}")
+    assert response is not None
+    assert response.headers["content-type"].startswith("application/xml")
+    if page.evaluate("typeof XSLTProcessor") == "undefined":
+        pytest.skip("this Chromium has no XSLT any more (see docs/embed.md, 'Readable feeds')")
+    expect(page.locator("h2#about")).to_have_text("Det här är ett nyhetsflöde")
+    expect(page.get_by_label("Flödets adress")).to_have_value(f"{served.url}/{name}")
+    expect(page.locator("ol.items")).to_contain_text("Kraftsamling mot våldet i Västernorrland")
