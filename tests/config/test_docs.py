@@ -7,7 +7,7 @@ from pathlib import Path
 
 from feeder.config import known_keys
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "config.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "config.md"
 
 
 def documented() -> set[str]:

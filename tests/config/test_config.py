@@ -8,7 +8,7 @@ from feeder import config as config_mod
 from feeder.errors import ConfigError
 from feeder.ladder import Level
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_shipped_config_is_valid_and_for_vasternorrland() -> None:

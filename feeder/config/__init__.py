@@ -1,0 +1,277 @@
+"""config.yaml, loaded and validated into frozen dataclasses.
+
+Every key is read through :class:`~feeder.config.reader.Section`, which records the key's dotted
+path (so the documentation test can list them all) and turns any wrong type, bad value or unknown
+key into a :class:`~feeder.errors.ConfigError` that names the key. Secrets never live here: see
+:func:`secret_key`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+from ..ladder import Level
+from ..timeutil import parse_iso
+from .model import (
+    DEFAULT_INTERVALS,
+    DEFAULT_URLS,
+    KNOWN_SOURCES,
+    Banner,
+    Config,
+    Feeds,
+    HttpSettings,
+    Region,
+    Server,
+    SourceConfig,
+    StandingNotice,
+    Storage,
+    Topic,
+)
+from .reader import (
+    KEYS_SEEN,
+    Section,
+    http_url,
+    level_check,
+    nonempty,
+    port_number,
+    positive,
+    topic_id,
+)
+
+__all__ = [
+    "DEFAULT_INTERVALS", "DEFAULT_URLS", "KNOWN_SOURCES", "Banner", "Config", "Feeds",
+    "HttpSettings", "Region", "Server", "SourceConfig", "StandingNotice", "Storage", "Topic",
+    "default_path", "from_dict", "known_keys", "load", "secret_key",
+]
+
+
+def _read_region(root: Section) -> Region:
+    sec = root.section("region")
+    name = sec.get("name", str, "Västernorrlands län", check=nonempty)
+    county = sec.get(
+        "county_id", int, 22,
+        check=lambda v: None if 1 <= v <= 99 else f"must be a county code 1-99, got {v}",
+    )
+    munis: dict[str, str] = {}
+    raw = sec.get("municipalities", dict, None)
+    if raw is None and county == 22:
+        raw = {
+            "2260": "Ånge", "2262": "Timrå", "2280": "Härnösand", "2281": "Sundsvall",
+            "2282": "Kramfors", "2283": "Sollefteå", "2284": "Örnsköldsvik",
+        }
+    for code, muni in (raw or {}).items():
+        code_s = str(code)
+        if not re.fullmatch(r"\d{4}", code_s):
+            raise ConfigError(f"municipality code must be 4 digits, got {code!r}",
+                              "region.municipalities")
+        if not isinstance(muni, str) or not muni.strip():
+            raise ConfigError(f"name of {code_s} must be a string", "region.municipalities")
+        munis[code_s] = muni.strip()
+    sec.finish()
+    return Region(name=name.strip(), county_id=county, municipalities=munis)
+
+
+def _read_sources(root: Section) -> dict[str, SourceConfig]:
+    sec = root.section("sources")
+    out: dict[str, SourceConfig] = {}
+    for name in KNOWN_SOURCES:
+        src = sec.section(name)
+        enabled_default = name in ("smhi", "lansstyrelsen") or name in sec.data
+        enabled = src.get("enabled", bool, enabled_default)
+        url = src.get("url", str, DEFAULT_URLS[name], check=http_url)
+        interval = src.get("interval", int, DEFAULT_INTERVALS[name], check=positive)
+        stale_after = src.get("stale_after", int, max(interval * 4, 600), check=positive)
+        if stale_after < interval:
+            raise ConfigError(
+                f"must be at least the interval ({interval} s), got {stale_after}",
+                src.key("stale_after"),
+            )
+        extra: dict[str, Any] = {}
+        if name == "lansstyrelsen":
+            extra["max_articles"] = src.get("max_articles", int, 10, check=positive)
+            extra["article_delay"] = src.get(
+                "article_delay", float, 1.0,
+                check=lambda v: None if v >= 0 else f"must be 0 or more, got {v}",
+            )
+        if name == "krisinformation":
+            extra["level"] = Level.parse(src.get("level", (str, int), "info", check=level_check))
+        src.finish()
+        out[name] = SourceConfig(name, enabled, url, interval, stale_after, **extra)
+    sec.finish()
+    return out
+
+
+def _read_topics(root: Section) -> tuple[Topic, ...]:
+    topics: list[Topic] = []
+    ids: set[str] = set()
+    for entry in root.items("topics"):
+        tid = entry.get("id", str, required=True, check=topic_id)
+        if tid in ids:
+            raise ConfigError(f"duplicate topic id {tid!r}", entry.key("id"))
+        ids.add(tid)
+        title = entry.get("title", str, required=True, check=nonempty)
+        words = entry.get("match", list, [])
+        for i, word in enumerate(words):
+            if not isinstance(word, str) or not word.strip():
+                raise ConfigError("must be a non-empty string", f"{entry.key('match')}[{i}]")
+        entry.finish()
+        topics.append(Topic(tid, title.strip(), tuple(w.strip() for w in words)))
+    return tuple(topics)
+
+
+NOTICE_KEYS = ("title", "body", "level", "starts", "expires", "url", "topics", "areas")
+
+
+def _read_notices(root: Section, topic_ids: set[str]) -> tuple[StandingNotice, ...]:
+    out: list[StandingNotice] = []
+    seen: set[str] = set()
+    for entry in root.items("notices"):
+        nid = entry.get(
+            "id", str, required=True,
+            check=lambda v: None if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", v)
+            else f"must be letters, digits, '.', '_' or '-', got {v!r}",
+        )
+        if nid in seen:
+            raise ConfigError(f"duplicate notice id {nid!r}", entry.key("id"))
+        seen.add(nid)
+        fields: dict[str, Any] = {}
+        fields["title"] = entry.get("title", str, required=True)
+        fields["body"] = entry.get("body", str, "")
+        fields["level"] = entry.get("level", (str, int), "info", check=level_check)
+        for key in ("starts", "expires"):
+            value = entry.get(key, (str, object), None)
+            if value is not None:
+                text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+                try:
+                    parse_iso(text)
+                except ValueError:
+                    raise ConfigError(f"must be an ISO 8601 time, got {value!r}",
+                                      entry.key(key)) from None
+                fields[key] = text
+        fields["url"] = entry.get("url", str, None, check=http_url)
+        fields["topics"] = entry.get("topics", list, [])
+        for t in fields["topics"]:
+            if t not in topic_ids:
+                raise ConfigError(f"unknown topic {t!r}", entry.key("topics"))
+        fields["areas"] = [str(a) for a in entry.get("areas", list, [])]
+        entry.finish()
+        out.append(StandingNotice(nid, fields))
+    return tuple(out)
+
+
+def from_dict(data: object, path: Path | None = None) -> Config:
+    """Validate a parsed YAML document. Relative storage paths are relative to ``path``'s folder."""
+    root = Section(data, "")
+    base = path.parent if path is not None else Path.cwd()
+    region = _read_region(root)
+
+    st = root.section("storage")
+    database = base / st.get("database", str, "var/feeder.sqlite3", check=nonempty)
+    output_dir = base / st.get("output_dir", str, "var/public", check=nonempty)
+    st.finish()
+
+    sv = root.section("server")
+    host = sv.get("host", str, "127.0.0.1", check=nonempty)
+    port = sv.get("port", int, 8080, check=port_number)
+    public_url = sv.get("public_url", str, f"http://{host}:{port}/", check=http_url)
+    if not public_url.endswith("/"):
+        public_url += "/"
+    sv.finish()
+
+    bn = root.section("banner")
+    min_level = Level.parse(bn.get("min_level", (str, int), "notice", check=level_check))
+    bn.finish()
+
+    fd = root.section("feeds")
+    feeds = Feeds(
+        max_items=fd.get("max_items", int, 100, check=positive),
+        title=fd.get("title", str, f"Aktuellt i {region.name}", check=nonempty),
+        description=fd.get(
+            "description", str,
+            f"Varningar, meddelanden och nyheter för {region.name}.", check=nonempty,
+        ),
+    )
+    fd.finish()
+
+    hp = root.section("http")
+    http = HttpSettings(
+        connect_timeout=hp.get("connect_timeout", float, 5.0, check=positive),
+        read_timeout=hp.get("read_timeout", float, 20.0, check=positive),
+        max_bytes=hp.get("max_bytes", int, 5_000_000, check=positive),
+        backoff_max=hp.get("backoff_max", int, 3600, check=positive),
+    )
+    hp.finish()
+
+    sources = _read_sources(root)
+    topics = _read_topics(root)
+    notices = _read_notices(root, {t.id for t in topics})
+    root.finish()
+    return Config(
+        path=path,
+        region=region,
+        storage=Storage(database=database, output_dir=output_dir),
+        server=Server(host=host, port=port, public_url=public_url),
+        banner=Banner(min_level=min_level),
+        feeds=feeds,
+        http=http,
+        sources=sources,
+        topics=topics,
+        notices=notices,
+    )
+
+
+def default_path() -> Path:
+    """``$FEEDER_CONFIG``, then ``./config.yaml``."""
+    return Path(os.environ.get("FEEDER_CONFIG") or "config.yaml")
+
+
+def load(path: Path | str | None = None) -> Config:
+    """Read and validate a config file; every problem is a :class:`ConfigError`."""
+    path = Path(path) if path is not None else default_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {str(path)!r} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {str(path)!r}: {exc}") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", exc)
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
+    return from_dict(data, path.resolve())
+
+
+def known_keys() -> set[str]:
+    """Every key path the loader reads (``topics[].id`` style), for the documentation test."""
+    KEYS_SEEN.clear()
+    from_dict(
+        {
+            "topics": [{"id": "x", "title": "X", "match": ["x"]}],
+            "notices": [{"id": "n", "title": "N"}],
+            "sources": {name: {} for name in KNOWN_SOURCES},
+        }
+    )
+    return set(KEYS_SEEN)
+
+
+def secret_key() -> bytes | None:
+    """The session-signing key: ``$FEEDER_SECRET_KEY`` or ``$CREDENTIALS_DIRECTORY/secret_key``."""
+    value = os.environ.get("FEEDER_SECRET_KEY")
+    if value:
+        return value.encode()
+    cred_dir = os.environ.get("CREDENTIALS_DIRECTORY")
+    if cred_dir:
+        path = Path(cred_dir) / "secret_key"
+        if path.is_file():
+            data = path.read_bytes().strip()
+            return data or None
+    return None
