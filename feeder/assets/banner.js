@@ -98,6 +98,8 @@
   var expanded = false;
   var expiryTimer = 0;
   var pollTimer = 0;
+  var requested = 0;      // reads started, and the newest one applied
+  var applied = 0;
   var sheetCache;          // see styleSheet()
   var dismissed = null;   // {alert id: its "updated"}, read from localStorage once
   var dateFormat = null;
@@ -438,6 +440,7 @@
   }
 
   function load() {
+    var mine = ++requested;
     if (pollTimer) clearTimeout(pollTimer);
     pollTimer = setTimeout(load, POLL_MS);
     return fetch(jsonUrl, { cache: 'no-cache', credentials: 'omit', mode: 'cors' })
@@ -449,6 +452,8 @@
         if (!body || typeof body !== 'object' || !Array.isArray(body.alerts)) {
           throw new Error('banner.json has no alerts list');
         }
+        if (mine < applied) return; // a slow answer overtaken by a newer one
+        applied = mine;
         data = body;
         lastGood = Date.now();
         failing = false;
