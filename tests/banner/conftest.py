@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -50,6 +51,8 @@ class Reply:
     content_type: str
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds to hold the answer (a slow network)."""
 
 
 @dataclass(frozen=True)
@@ -85,15 +88,15 @@ class Site:
         return self.origin + path
 
     def put(self, path: str, body: bytes | str, content_type: str | None = None,
-            status: int = 200, **headers: str) -> str:
+            status: int = 200, delay: float = 0.0, **headers: str) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else body
         kind = content_type or TYPES.get(Path(path).suffix, "application/octet-stream")
         with self.lock:
-            self.routes[path] = Reply(data, kind, status, dict(headers))
+            self.routes[path] = Reply(data, kind, status, dict(headers), delay)
         return self.url(path)
 
-    def put_json(self, path: str, value: Any) -> str:
-        return self.put(path, json.dumps(value, ensure_ascii=False, indent=1),
+    def put_json(self, path: str, value: Any, delay: float = 0.0) -> str:
+        return self.put(path, json.dumps(value, ensure_ascii=False, indent=1), delay=delay,
                         cache_control="public, max-age=60")
 
     def seen(self, path: str) -> list[Seen]:
@@ -123,6 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = Reply(file.read_bytes(), TYPES.get(file.suffix, "text/plain"))
         if reply is None:
             reply = Reply(b"not found", "text/plain", 404)
+        if reply.delay:
+            time.sleep(reply.delay)
         etag = '"' + hashlib.sha256(reply.body).hexdigest()[:16] + '"'
         status = reply.status
         if status == 200 and self.headers.get("If-None-Match") == etag:

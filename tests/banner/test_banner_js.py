@@ -451,3 +451,22 @@ def test_the_container_is_hidden_when_the_last_alert_goes(
     wait_marks(page, "loaded", 3)
     expect(slot).to_be_visible()
     expect(slot.locator(".fb-live")).to_contain_text(FIRE["title"])
+
+
+def test_overlapping_reads_end_with_the_newest_state(
+    page: Page, assets_site: Site, host_site: Site
+) -> None:
+    """A read that hangs past the next one: the newer answer wins. (Chromium serialises the
+    two on its HTTP cache lock; banner.js also drops an answer overtaken by a newer one.)"""
+    page.clock.install(time=datetime(2026, 6, 12, 10, 0, tzinfo=UTC))
+    open_banner(page, assets_site, host_site, banner_doc(FIRE))
+    assets_site.put_json("/banner.json", banner_doc(SEVERE), delay=2.0)  # the old state, slow
+    page.clock.run_for(61_000)  # read 2 starts and hangs
+    page.wait_for_timeout(300)
+    assets_site.put_json("/banner.json", banner_doc(WARNING))  # the newer state, fast
+    page.clock.run_for(61_000)  # read 3
+    page.wait_for_timeout(2_500)  # read 2's answer has arrived by now
+    wait_marks(page, "loaded", 2)
+    assert len(assets_site.seen("/banner.json")) == 3
+    expect(page.locator(".fb-live")).to_contain_text(WARNING["title"])
+    expect(page.locator(".fb")).not_to_contain_text(SEVERE["title"])
