@@ -33,27 +33,30 @@ TARGET_GZIP = 8 * 1024
 TARGET_MS = 100.0
 
 MEASURE = """() => new Promise(resolve => {
-  const done = (detail) => {
-    const rendered = performance.now();
-    requestAnimationFrame(() => {
-      const frame = performance.now();
-      const nav = performance.getEntriesByType('navigation')[0];
-      const json = performance.getEntriesByType('resource')
-        .filter(e => e.name.endsWith('/banner.json')).pop();
-      resolve({dcl: nav.domContentLoadedEventStart, arrived: json.responseEnd,
-               parsed: window.__feederParsed, rendered, frame, shown: detail.shown});
-    });
+  const check = () => {
+    const t = window.__feederTimes;
+    if (!t || t.frame === undefined) return void setTimeout(check, 5);
+    const nav = performance.getEntriesByType('navigation')[0];
+    const json = performance.getEntriesByType('resource')
+      .filter(e => e.name.endsWith('/banner.json')).pop();
+    resolve({dcl: nav.domContentLoadedEventStart, arrived: json.responseEnd,
+             parsed: t.parsed, rendered: t.rendered, frame: t.frame, shown: t.shown});
   };
-  if (window.__feederDone) done(window.__feederDone);
-  else document.addEventListener('feeder-banner', e => done(e.detail), {once: true});
+  check();
 })"""
 EARLY = """
-document.addEventListener('feeder-banner', e => { window.__feederDone = e.detail; });
+window.__feederTimes = {};
+document.addEventListener('feeder-banner', e => {  // banner.js has just rendered
+  const t = window.__feederTimes;
+  t.rendered = performance.now();
+  t.shown = e.detail.shown;
+  requestAnimationFrame(() => { t.frame = performance.now(); });
+}, {once: true});
 const pageFetch = window.fetch;  // note when banner.js has the parsed JSON in hand
 window.fetch = (url, options) => pageFetch(url, options).then(response => {
   const json = response.json.bind(response);
   response.json = () => json().then(body => {
-    window.__feederParsed = performance.now();
+    window.__feederTimes.parsed = performance.now();
     return body;
   });
   return response;
@@ -172,10 +175,10 @@ def main() -> None:
             print(f"  DOMContentLoaded -> banner rendered:   {summary(from_dcl)}")
             print(f"  banner.json arrived -> rendered:       {summary(work)}")
             print(f"  JSON parsed -> rendered (script work): {summary(dom)}")
-            worst = max(frame)
-            verdict = "ok" if statistics.median(frame) <= TARGET_MS else "OVER"
+            p95 = sorted(frame)[min(len(frame) - 1, round(0.95 * (len(frame) - 1)))]
+            verdict = "ok" if p95 <= TARGET_MS else "OVER"
             print(f"  banner.json arrived -> on screen:      {summary(frame)}"
-                  f"   (target <= {TARGET_MS:.0f} ms: {verdict}; worst {worst:.1f} ms)")
+                  f"   (target p95 <= {TARGET_MS:.0f} ms: {verdict})")
         browser.close()
 
 
