@@ -338,7 +338,7 @@
     var now = Date.now();
     var list = current(now);
     var note = list.length ? staleText(now) : '';
-    var key = JSON.stringify([list.map(function (a) { return [a.id, a.updated]; }), note, expanded]);
+    var key = JSON.stringify([list.map(function (a) { return [a.id, a.updated]; }), note]);
     scheduleExpiry(list, now);
     if (key === shownKey) return;
     shownCount = list.length;
@@ -380,15 +380,18 @@
       toggle.type = 'button';
       toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
       toggle.setAttribute('aria-controls', 'fb-list');
-      toggle.addEventListener('click', function () {
-        expanded = !expanded;
-        render(true);
-      });
       more.appendChild(toggle);
       wrap.appendChild(more);
       var ul = el('ul', 'fb-list');
       ul.id = 'fb-list';
       ul.hidden = !expanded;
+      // Expanding changes only these two attributes: the live region above is not rebuilt
+      // (so not announced again), and focus stays on the button.
+      toggle.addEventListener('click', function () {
+        expanded = !expanded;
+        toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
+        ul.hidden = !expanded;
+      });
       for (var i = 1; i < list.length; i++) {
         var li = el('li');
         li.appendChild(alertView(list[i], 'fb-t' + i, false));
@@ -399,7 +402,7 @@
     if (note) wrap.appendChild(el('p', 'fb-stale', note));
     root.appendChild(wrap);
 
-    if (byUser && focusMore) {
+    if (focusMore) {
       var t = root.querySelector('.fb-toggle');
       if (t) t.focus();
     } else if (byUser || focusDismiss) {
