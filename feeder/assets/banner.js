@@ -89,6 +89,7 @@
   var host = null;        // the element holding our shadow root
   var createdHost = false; // true when we inserted it (at the top of <body>)
   var root = null;        // the shadow root
+  var view = null;        // its persistent parts: wrap, status, alert, rest
   var data = null;        // the last good banner.json
   var lastGood = 0;       // Date.now() of the last good read
   var failing = false;
@@ -285,6 +286,19 @@
     } else {
       root.appendChild(el('style', null, STYLES));
     }
+    // Persistent structure: the two live regions exist before their content changes, so that
+    // screen readers announce a new or changed alert (polite for status, at once for alert).
+    view = { wrap: el('section', 'fb') };
+    view.wrap.lang = 'sv';
+    view.status = el('div', 'fb-live-idle');
+    view.status.setAttribute('role', 'status');
+    view.alert = el('div', 'fb-live-idle');
+    view.alert.setAttribute('role', 'alert');
+    view.rest = el('div', 'fb-rest');
+    view.wrap.appendChild(view.status);
+    view.wrap.appendChild(view.alert);
+    view.wrap.appendChild(view.rest);
+    root.appendChild(view.wrap);
     if (createdHost) document.body.insertBefore(host, document.body.firstChild);
     return true;
   }
@@ -326,12 +340,8 @@
     return box;
   }
 
-  function clear() {
-    if (!root) return;
-    var kids = Array.prototype.slice.call(root.childNodes);
-    kids.forEach(function (node) {
-      if (node.nodeName !== 'STYLE') root.removeChild(node);
-    });
+  function empty(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
   }
 
   function render(byUser) {
@@ -346,11 +356,12 @@
       shownKey = key;
       shownMain = null;
       expanded = false;
-      if (root) {
-        clear();
-        if (createdHost && host.parentNode) host.parentNode.removeChild(host);
-        if (createdHost) { host = null; root = null; createdHost = false; }
-        else host.hidden = true;
+      if (root && createdHost) {
+        if (host.parentNode) host.parentNode.removeChild(host);
+        host = null; root = null; view = null; createdHost = false;
+      } else if (root) {
+        empty(view.status); empty(view.alert); empty(view.rest);
+        host.hidden = true;
       }
       return;
     }
@@ -361,19 +372,22 @@
     var active = root.activeElement;
     var focusDismiss = active && active.getAttribute && active.getAttribute('data-dismiss');
     var focusMore = active && active.classList && active.classList.contains('fb-toggle');
-    clear();
     host.hidden = false;
 
     var main = list[0];
-    var wrap = el('section', 'fb');
-    wrap.lang = 'sv';
-    wrap.setAttribute('aria-label', 'Viktigt meddelande' + (data.region ? ' – ' + str(data.region) : ''));
-    if (main.id !== previousMain) wrap.classList.add('fb-new');
-    var live = el('div', 'fb-live');
-    live.setAttribute('role', main.level >= 4 ? 'alert' : 'status');
-    live.appendChild(alertView(main, 'fb-t0', true));
-    wrap.appendChild(live);
+    view.wrap.setAttribute('aria-label',
+      'Viktigt meddelande' + (data.region ? ' – ' + str(data.region) : ''));
+    var lead = main.level >= 4 ? view.alert : view.status;
+    var idle = lead === view.alert ? view.status : view.alert;
+    empty(idle);
+    idle.className = 'fb-live-idle';
+    lead.className = 'fb-live';
+    var item = alertView(main, 'fb-t0', true);
+    if (main.id !== previousMain) item.classList.add('fb-new');
+    empty(lead);
+    lead.appendChild(item);
 
+    empty(view.rest);
     if (list.length > 1) {
       var more = el('div', 'fb-more');
       var toggle = el('button', 'fb-toggle', (list.length - 1) + ' till');
@@ -381,11 +395,11 @@
       toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
       toggle.setAttribute('aria-controls', 'fb-list');
       more.appendChild(toggle);
-      wrap.appendChild(more);
+      view.rest.appendChild(more);
       var ul = el('ul', 'fb-list');
       ul.id = 'fb-list';
       ul.hidden = !expanded;
-      // Expanding changes only these two attributes: the live region above is not rebuilt
+      // Expanding changes only these two attributes: the live region above is not touched
       // (so not announced again), and focus stays on the button.
       toggle.addEventListener('click', function () {
         expanded = !expanded;
@@ -397,10 +411,9 @@
         li.appendChild(alertView(list[i], 'fb-t' + i, false));
         ul.appendChild(li);
       }
-      wrap.appendChild(ul);
+      view.rest.appendChild(ul);
     }
-    if (note) wrap.appendChild(el('p', 'fb-stale', note));
-    root.appendChild(wrap);
+    if (note) view.rest.appendChild(el('p', 'fb-stale', note));
 
     if (focusMore) {
       var t = root.querySelector('.fb-toggle');
