@@ -376,11 +376,12 @@ def test_host_styles_and_banner_styles_do_not_leak(
 def test_reduced_motion_is_respected(page: Page, assets_site: Site, host_site: Site) -> None:
     page.emulate_media(reduced_motion="no-preference")
     open_banner(page, assets_site, host_site, banner_doc(FIRE))
-    assert page.locator(".fb").evaluate("e => getComputedStyle(e).animationName") == "fb-in"
+    lead = page.locator(".fb-live .fb-item")
+    assert lead.evaluate("e => getComputedStyle(e).animationName") == "fb-in"
     page.emulate_media(reduced_motion="reduce")
     page.reload()
     wait_marks(page, "loaded")
-    assert page.locator(".fb").evaluate("e => getComputedStyle(e).animationName") == "none"
+    assert lead.evaluate("e => getComputedStyle(e).animationName") == "none"
 
 
 def _dom(page: Page) -> str:
@@ -473,3 +474,27 @@ def test_overlapping_reads_end_with_the_newest_state(
     assert len(assets_site.seen("/banner.json")) == 3
     expect(page.locator(".fb-live")).to_contain_text(WARNING["title"])
     expect(page.locator(".fb")).not_to_contain_text(SEVERE["title"])
+
+
+def test_live_regions_persist_so_changes_are_announced(
+    page: Page, assets_site: Site, host_site: Site
+) -> None:
+    """Screen readers announce changes inside a live region that already exists; a region
+    inserted together with its content is often missed. Both regions persist."""
+    page.clock.install(time=datetime(2026, 6, 12, 10, 0, tzinfo=UTC))
+    open_banner(page, assets_site, host_site, banner_doc(FIRE))
+    page.evaluate(
+        "() => { const r = document.body.firstElementChild.shadowRoot;"
+        " r.querySelector('[role=status]').dataset.probe = 's';"
+        " r.querySelector('[role=alert]').dataset.probe = 'a'; }"
+    )
+    expect(page.locator("[role=alert]")).to_be_empty()
+    assets_site.put_json("/banner.json", banner_doc(WARNING))
+    page.clock.run_for(61_000)
+    wait_marks(page, "loaded", 2)
+    expect(page.locator("[role=status][data-probe=s]")).to_contain_text(WARNING["title"])
+    assets_site.put_json("/banner.json", banner_doc(SEVERE, WARNING))
+    page.clock.run_for(61_000)
+    wait_marks(page, "loaded", 3)
+    expect(page.locator("[role=alert][data-probe=a]")).to_contain_text(SEVERE["title"])
+    expect(page.locator("[role=status]")).to_be_empty()
