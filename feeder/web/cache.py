@@ -250,7 +250,3 @@ class OutputCache:
             return sorted(n for n in os.listdir(self.root) if STYLE_PATH.fullmatch(f"/{n}"))
         except OSError:
             return []
-
-    def names(self) -> list[str]:
-        """Names currently held in memory."""
-        return sorted(self._entries)
