@@ -280,7 +280,9 @@ def test_invalid_url(fetcher: Fetcher) -> None:
 def test_one_session_per_thread_and_close(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/w.json").respond_with_data(b"[]")
     # generous timeouts: this test is about sessions, and a loaded machine is slow to answer
-    patient = HttpSettings(connect_timeout=10.0, read_timeout=10.0, max_bytes=10_000, backoff_max=60)
+    patient = HttpSettings(
+        connect_timeout=10.0, read_timeout=10.0, max_bytes=10_000, backoff_max=60
+    )
     fetcher = Fetcher(patient, user_agent="feeder-test/1")
     results: list[bytes] = []
 
