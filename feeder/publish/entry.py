@@ -20,7 +20,7 @@ from ..text import plain_text, sanitize_html, shorten
 from ..timeutil import swedish
 from .select import End, effective_updated, end_of
 
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/feeder-lst/feeder")
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:feeder:item-ids")
 """Our UUID namespace: ``urn:uuid:`` ids are uuid5(NAMESPACE, stable name)."""
 
 ENDED_PREFIX = "Avslutad: "

@@ -83,3 +83,9 @@ def test_stale_note_names_the_stale_sources() -> None:
 def test_entry_text_keeps_blocks_apart() -> None:
     item = make_item(html="<p>Ett.</p><p>Två.</p><ul><li>x</li></ul>s<b>ko</b>g &amp; mark")
     assert entry.build(item, NOW).text == "Ett. Två. x skog & mark"
+
+
+def test_urn_ids_never_change() -> None:
+    # Golden value: a changed namespace or name scheme would make every feed reader see every
+    # SMHI warning, notice and VMA as new. Never update this value.
+    assert entry.urn("item:smhi:3411-10470") == "urn:uuid:c1382bbd-0d58-50b3-b47f-05ffb5b43a80"
