@@ -98,6 +98,7 @@ def poll_source(
             name, now, etag=result.etag, last_modified=result.last_modified,
             keep_validators=result.not_modified
             and result.etag is None and result.last_modified is None,
+            stale_after=source.stale_after,
         )
     outcome.duration = time.perf_counter() - started
     _log(outcome)

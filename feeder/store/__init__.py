@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -243,8 +243,16 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         keep_validators: bool = False,
+        stale_after: int | None = None,
     ) -> SourceState:
+        """Record a good poll. ``since`` moves only when the shown state changes: from new,
+        failing, or stale (no success for ``stale_after`` seconds, e.g. while nothing polled)."""
         old = self.source_state(name)
+        was_stale = (
+            stale_after is not None
+            and old.last_success is not None
+            and now >= old.last_success + timedelta(seconds=stale_after)
+        )
         state = replace(
             old,
             etag=old.etag if keep_validators else etag,
@@ -255,7 +263,7 @@ class Store:
             failures=0,
             retry_at=None,
             state="ok",
-            since=old.since if old.state == "ok" else now,
+            since=old.since if old.state == "ok" and not was_stale else now,
         )
         self._save_state(state)
         return state

@@ -116,3 +116,14 @@ def test_two_processes_share_the_file(config, store: Store) -> None:  # type: ig
         assert other.get("smhi:1-2").title == item().title
         other.upsert([item("smhi:9-9")], NOW)
     assert store.find("smhi:9-9") is not None
+
+
+def test_success_after_a_stale_gap_moves_since(store: Store) -> None:
+    store.record_success("smhi", NOW)
+    # nothing polled for an hour (daemon down): the source was stale from NOW + 600 s
+    later = NOW + timedelta(hours=1)
+    state = store.record_success("smhi", later, stale_after=600)
+    assert state.since == later
+    # a good poll within stale_after keeps since
+    again = store.record_success("smhi", later + timedelta(minutes=2), stale_after=600)
+    assert again.since == later
