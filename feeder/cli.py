@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="scheduler and web server, until SIGTERM").set_defaults(func=cmd_run)
     p = sub.add_parser("poll", help="poll once (all sources or those named), store, publish")
     p.add_argument("sources", nargs="*", metavar="SOURCE")
+    p.add_argument("--force", action="store_true",
+                   help="poll even a source that is backing off after failures or a Retry-After")
     p.set_defaults(func=cmd_poll)
     sub.add_parser("publish", help="render every output from the database").set_defaults(
         func=cmd_publish)
@@ -108,7 +110,10 @@ def _open_store(config: Config) -> Store:
 def _publish(store: Store, config: Config) -> list[str]:
     from .publish import publish
 
-    result = publish(store, config, utcnow())
+    try:
+        result = publish(store, config, utcnow())
+    except FeederError as exc:
+        raise FeederError(f"stored, but not published: {exc}") from exc
     return result.changed
 
 
@@ -134,7 +139,8 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
     try:
         with _open_store(config) as store:
             load_standing(store, config, now=utcnow())
-            outcomes = poll_sources(names, store, config, fetcher)
+            outcomes = poll_sources(names, store, config, fetcher,
+                                    respect_backoff=not args.force)
             changed = _publish(store, config)
     finally:
         fetcher.close()
@@ -145,6 +151,8 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
                 f" {o.unchanged} unchanged"
             )
             print(f"{o.source}: ok ({what})")
+        elif o.skipped:
+            print(f"{o.source}: SKIPPED: {o.error} (--force polls it now)")
         else:
             print(f"{o.source}: FAILED: {o.error}")
     print(f"published: {', '.join(changed) if changed else 'nothing changed'}")
@@ -185,8 +193,9 @@ def cmd_notice_add(args: argparse.Namespace, config: Config) -> int:
 
     with _open_store(config) as store:
         item = create(store, config, _notice_fields(args), actor=_actor(), now=utcnow())
+        # The id first: the notice is stored even if publishing fails below.
+        print(item.id.removeprefix("notice:"), flush=True)
         _publish(store, config)
-    print(item.id.removeprefix("notice:"))
     return 0
 
 
@@ -198,8 +207,8 @@ def cmd_notice_update(args: argparse.Namespace, config: Config) -> int:
         raise InputError("nothing to change: give at least one option", "options")
     with _open_store(config) as store:
         item = update(store, config, args.id, fields, actor=_actor(), now=utcnow())
+        print(item.id.removeprefix("notice:"), flush=True)
         _publish(store, config)
-    print(item.id.removeprefix("notice:"))
     return 0
 
 
@@ -227,8 +236,8 @@ def cmd_notice_withdraw(args: argparse.Namespace, config: Config) -> int:
 
     with _open_store(config) as store:
         item = withdraw(store, args.id, actor=_actor(), now=utcnow())
+        print(f"{item.id.removeprefix('notice:')} withdrawn at {iso_z(item.updated)}", flush=True)
         _publish(store, config)
-    print(f"{item.id.removeprefix('notice:')} withdrawn at {iso_z(item.updated)}")
     return 0
 
 

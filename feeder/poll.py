@@ -132,8 +132,13 @@ def poll_sources(
     *,
     now: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    respect_backoff: bool = True,
 ) -> list[PollOutcome]:
-    return [poll_source(n, store, config, fetcher, now=now, sleep=sleep) for n in names]
+    return [
+        poll_source(n, store, config, fetcher, now=now, sleep=sleep,
+                    respect_backoff=respect_backoff)
+        for n in names
+    ]
 
 
 def _log(o: PollOutcome) -> None:

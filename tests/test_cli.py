@@ -155,3 +155,31 @@ def test_console_script_runs(cfg_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "ok" in done.stdout
+
+
+def test_poll_backs_off_after_failures_unless_forced(
+    cfg_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(cfg_path, "poll") == 1
+    assert run(cfg_path, "poll") == 1  # second failure: backoff starts
+    capsys.readouterr()
+    assert run(cfg_path, "poll") == 1
+    assert "smhi: SKIPPED: backing off until" in capsys.readouterr().out
+    with Store(cfg_path.parent / "db.sqlite3") as store:
+        assert store.source_state("smhi").failures == 2
+    assert run(cfg_path, "poll", "--force") == 1
+    assert "smhi: FAILED" in capsys.readouterr().out
+    with Store(cfg_path.parent / "db.sqlite3") as store:
+        assert store.source_state("smhi").failures == 3
+
+
+def test_notice_add_prints_the_id_even_when_publishing_fails(
+    cfg_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (cfg_path.parent / "public").write_text("a file where the output folder should be")
+    assert run(cfg_path, "notice", "add", "--title", "Viktigt") == 1
+    captured = capsys.readouterr()
+    notice_id = captured.out.strip()
+    assert "stored, but not published" in captured.err
+    with Store(cfg_path.parent / "db.sqlite3") as store:
+        assert store.get("notice:" + notice_id).title == "Viktigt"
