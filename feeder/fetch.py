@@ -24,7 +24,9 @@ thread (sessions are not guaranteed thread-safe), so the scheduler may poll sour
 
 from __future__ import annotations
 
+import contextlib
 import math
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -171,6 +173,42 @@ class Fetcher:
         return Response(resp.url, status, body, content_type, etag, last_modified, False)
 
     def _read_body(self, resp: requests.Response, source: str) -> bytes:
+        """The body, within the size cap and within ``http.total_timeout`` overall.
+
+        The read timeout bounds each wait for data; a server that trickles a byte now and then
+        would never hit it, so a watchdog closes the response when the total time is up.
+        """
+        expired = threading.Event()
+
+        def abort() -> None:
+            # Closing alone does not wake a read blocked in another thread; a shutdown does.
+            expired.set()
+            sock = _socket_of(resp)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            resp.close()
+
+        watchdog = threading.Timer(self.settings.total_timeout, abort)
+        watchdog.daemon = True
+        watchdog.start()
+        too_slow = SourceError(
+            source,
+            f"took longer than {_secs(self.settings.total_timeout)} in all (http.total_timeout)",
+        )
+        try:
+            body = self._read_chunks(resp, source)
+        except Exception:
+            if expired.is_set():
+                raise too_slow from None
+            raise
+        finally:
+            watchdog.cancel()
+        if expired.is_set():  # the shutdown can look like a normal end of a body without length
+            raise too_slow
+        return body
+
+    def _read_chunks(self, resp: requests.Response, source: str) -> bytes:
         cap = self.settings.max_bytes
         too_big = f"response larger than {cap} bytes"
         declared = resp.headers.get("Content-Length")
@@ -203,6 +241,17 @@ class Fetcher:
 
 
 # --------------------------------------------------------------------------------- helpers
+
+
+def _socket_of(resp: requests.Response) -> socket.socket | None:
+    """The socket a streamed response reads from (urllib3 keeps it on the connection, or, when
+    the server closes after the response, only inside http.client's file object)."""
+    sock = getattr(getattr(resp.raw, "_connection", None), "sock", None)
+    if isinstance(sock, socket.socket):
+        return sock
+    raw_io = getattr(getattr(getattr(resp.raw, "_fp", None), "fp", None), "raw", None)
+    sock = getattr(raw_io, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

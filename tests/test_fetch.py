@@ -312,3 +312,22 @@ def test_requests_is_imported_only_in_fetch() -> None:
         if re.search(r"^\s*(import requests|from requests\b)", path.read_text(), re.M)
     )
     assert importers == ["fetch.py"]
+
+
+def test_a_trickling_body_is_cut_at_the_total_timeout(httpserver: HTTPServer) -> None:
+    def trickle(_request: Request) -> Response:
+        def chunks() -> Iterator[bytes]:
+            for _ in range(40):  # a byte every 0.1 s: each wait is short, the whole is not
+                yield b" "
+                time.sleep(0.1)
+            yield b"[]"
+        return Response(chunks(), content_type="application/json")
+
+    httpserver.expect_oneshot_request("/w.json").respond_with_handler(trickle)
+    settings = HttpSettings(connect_timeout=1.0, read_timeout=0.5, max_bytes=10_000,
+                            backoff_max=60, total_timeout=1.0)
+    started = time.perf_counter()
+    with Fetcher(settings) as fetcher:
+        error = fail(fetcher, httpserver.url_for("/w.json"))
+    assert error.reason == "took longer than 1 s in all (http.total_timeout)"
+    assert time.perf_counter() - started < 3.0

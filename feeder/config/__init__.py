@@ -205,6 +205,7 @@ def from_dict(data: object, path: Path | None = None) -> Config:
         read_timeout=hp.get("read_timeout", float, 20.0, check=positive),
         max_bytes=hp.get("max_bytes", int, 5_000_000, check=positive),
         backoff_max=hp.get("backoff_max", int, 3600, check=positive),
+        total_timeout=hp.get("total_timeout", float, 60.0, check=positive),
     )
     hp.finish()
 

@@ -59,6 +59,8 @@ class HttpSettings:
     read_timeout: float
     max_bytes: int
     backoff_max: int
+    total_timeout: float = 60.0
+    """The longest one response body may take to arrive, however it trickles in."""
 
 
 @dataclass(frozen=True, slots=True)
