@@ -75,9 +75,8 @@ def feed_specs(
     region = config.region.name
     cap = config.feeds.max_items
     note = stale_note(statuses)
-    # An empty feed is dated by the latest item anywhere, else by the latest source change.
-    since = max((s.since for s in statuses.values() if s.since is not None), default=EPOCH)
-    fallback = max((select.effective_updated(i, entries.now) for i in ordered), default=since)
+    # An empty feed gets a fixed date, so that changes elsewhere do not rewrite it.
+    fallback = EPOCH
     wanted: list[tuple[str, str, str, Sequence[Item]]] = [
         ("feed", config.feeds.title, config.feeds.description, ordered[:cap]),
         (

@@ -108,6 +108,18 @@ def test_a_change_is_published(db: Store, cfg: Config, out: Path) -> None:
     assert doc["generated"] == "2026-06-12T11:00:00Z"
 
 
+def test_an_empty_topic_feed_is_not_rewritten_by_unrelated_changes(
+    db: Store, cfg: Config, out: Path
+) -> None:
+    db.upsert([fire_risk()], NOW)
+    publish(db, cfg, NOW)
+    db.upsert([fire_risk(title="Risk för gräsbrand i Västernorrlands län",
+                         updated=NOW + HOUR)], NOW + HOUR)
+    result = publish(db, cfg, NOW + HOUR)
+    assert "feed.atom" in result.changed
+    assert not any(path.startswith("topics/") for path in result.changed)
+
+
 def test_expired_alert_leaves_the_banner_without_new_data(
     db: Store, cfg: Config, out: Path
 ) -> None:
