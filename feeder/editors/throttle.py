@@ -4,8 +4,9 @@ After :data:`LIMIT` failures from one address within :data:`WINDOW` seconds, eve
 attempt to authenticate from it (login or token, right or wrong) is answered ``429`` with
 ``Retry-After`` until the oldest of those failures leaves the window. Each failure and each
 refusal is logged. Counts live in memory (one process serves the web; a restart forgets them).
-The address is the one uvicorn reports: behind a reverse proxy, run uvicorn with its proxy
-headers trusted for the proxy's address only (``--forwarded-allow-ips``), never for everyone.
+The address is the client's: ``X-Forwarded-For`` is trusted only when the request comes from
+loopback, i.e. from a reverse proxy on the same host (feeder/web/proxy.py). Behind a proxy on
+another host every client would count as that proxy: run the proxy on the same host.
 """
 
 from __future__ import annotations
