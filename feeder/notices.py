@@ -17,7 +17,7 @@ from .config import Config
 from .errors import InputError, NotFoundError
 from .ladder import Level, for_editor
 from .model import Item
-from .store import Store
+from .store import Store, notice_snapshot
 from .text import body_html, plain_text
 from .timeutil import iso_z, parse_iso, to_utc
 
@@ -275,17 +275,8 @@ def as_dict(item: Item) -> dict[str, Any]:
     """A notice as the API and ``notice list --json`` show it."""
     return {
         "id": item.id.removeprefix(PREFIX),
-        "title": item.title,
-        "body": item.html,
-        "level": item.level.label,
+        **notice_snapshot(item),
         "level_number": int(item.level),
-        "starts": iso_z(item.starts),
-        "expires": iso_z(item.expires),
-        "url": item.url,
-        "topics": list(item.topics),
-        "areas": list(item.areas),
-        "status": item.status,
-        "withdrawn": item.withdrawn,
         "published": iso_z(item.published),
         "updated": iso_z(item.updated),
         "author": item.author,
