@@ -79,6 +79,18 @@ def item_to_row(item: Item) -> dict[str, Any]:
     }
 
 
+def _write_row(db: sqlite3.Connection, row: dict[str, Any], *, new: bool, now: datetime) -> None:
+    """Insert a new item row (stamping ``first_seen``) or replace a stored one's columns."""
+    if new:
+        row = {**row, "first_seen": iso_z(now)}
+        cols = ", ".join(row)
+        marks = ", ".join(f":{c}" for c in row)
+        db.execute(f"INSERT INTO items ({cols}) VALUES ({marks})", row)
+    else:
+        sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
+        db.execute(f"UPDATE items SET {sets} WHERE id = :id", row)
+
+
 class Store:
     """One open database. Safe to share between threads (one connection, one lock)."""
 
@@ -128,18 +140,14 @@ class Store:
                     "SELECT content_hash, ended, withdrawn FROM items WHERE id = ?", (item.id,)
                 ).fetchone()
                 if old is None:
-                    row["first_seen"] = iso_z(now)
-                    cols = ", ".join(row)
-                    marks = ", ".join(f":{c}" for c in row)
-                    db.execute(f"INSERT INTO items ({cols}) VALUES ({marks})", row)
+                    _write_row(db, row, new=True, now=now)
                     inserted.append(item.id)
                 elif (
                     old["content_hash"] != row["content_hash"]
                     or old["ended"] != row["ended"]
                     or bool(old["withdrawn"]) != item.withdrawn
                 ):
-                    sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
-                    db.execute(f"UPDATE items SET {sets} WHERE id = :id", row)
+                    _write_row(db, row, new=False, now=now)
                     updated.append(item.id)
                 else:
                     unchanged += 1
@@ -325,14 +333,7 @@ class Store:
         with self._write() as db:
             old = db.execute("SELECT * FROM items WHERE id = ?", (item.id,)).fetchone()
             before = notice_snapshot(item_from_row(old)) if old is not None else None
-            if old is None:
-                row["first_seen"] = iso_z(now)
-                cols = ", ".join(row)
-                marks = ", ".join(f":{c}" for c in row)
-                db.execute(f"INSERT INTO items ({cols}) VALUES ({marks})", row)
-            else:
-                sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
-                db.execute(f"UPDATE items SET {sets} WHERE id = :id", row)
+            _write_row(db, row, new=old is None, now=now)
             self._audit(db, actor, action, item.id, before, notice_snapshot(item), now)
         return item
 
