@@ -11,7 +11,7 @@ from ..config import Config, SourceConfig
 from ..model import Item, SourceState
 
 if TYPE_CHECKING:
-    from ..fetch import Fetcher
+    from ..fetch import Fetcher, Response
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,16 @@ class PollContext:
     now: datetime
     fetcher: Fetcher
     sleep: Callable[[float], None]
+
+    def conditional_get(self, url: str, *, accept: str) -> Response:
+        """GET with the stored ETag / Last-Modified; ``response.not_modified`` on a 304."""
+        return self.fetcher.get(
+            url,
+            source=self.source.name,
+            etag=self.state.etag,
+            last_modified=self.state.last_modified,
+            accept=accept,
+        )
 
 
 @dataclass(frozen=True)

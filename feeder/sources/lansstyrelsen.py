@@ -158,10 +158,7 @@ def _all_failed(failures: Sequence[Failure], method: str) -> SourceError:
 
 def poll(ctx: PollContext) -> PollResult:
     src = ctx.source
-    response = ctx.fetcher.get(
-        src.url, source=NAME, etag=ctx.state.etag, last_modified=ctx.state.last_modified,
-        accept=HTML_ACCEPT,
-    )
+    response = ctx.conditional_get(src.url, accept=HTML_ACCEPT)
     if response.not_modified:
         return PollResult([], complete=False, not_modified=True)
     warnings: list[str] = []

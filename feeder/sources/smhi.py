@@ -379,13 +379,7 @@ def reset_memo() -> None:
 
 def poll(ctx: PollContext) -> PollResult:
     """Fetch the warning list (conditionally) and parse it. The list is always complete."""
-    response = ctx.fetcher.get(
-        ctx.source.url,
-        source=SOURCE,
-        etag=ctx.state.etag,
-        last_modified=ctx.state.last_modified,
-        accept="application/json",
-    )
+    response = ctx.conditional_get(ctx.source.url, accept="application/json")
     if response.not_modified:
         return PollResult(items=[], complete=True, not_modified=True)
     region = ctx.config.region

@@ -249,13 +249,7 @@ def request_url(url: str) -> str:
 
 
 def poll(ctx: PollContext) -> PollResult:
-    response = ctx.fetcher.get(
-        request_url(ctx.source.url),
-        source=SOURCE,
-        etag=ctx.state.etag,
-        last_modified=ctx.state.last_modified,
-        accept="application/json",
-    )
+    response = ctx.conditional_get(request_url(ctx.source.url), accept="application/json")
     if response.not_modified:
         # 304: nothing to store; the stored validators stay (a 304 need not repeat them).
         return PollResult([], complete=True, not_modified=True)
