@@ -134,6 +134,19 @@ def from_name(name: object, hint: object = "") -> AreaRef | None:
     return AreaRef(NAME, name.strip(), kind_hint)
 
 
+def from_named_areas(value: object) -> list[AreaRef]:
+    """The places of a Krisinformation ``Area`` list (``Description`` + ``Type``, no codes);
+    anything that is not a readable area is left out."""
+    if not isinstance(value, list):
+        return []
+    refs = (
+        from_name(area.get("Description"), area.get("Type"))
+        for area in value
+        if isinstance(area, dict)
+    )
+    return [ref for ref in refs if ref is not None]
+
+
 def match(refs: Iterable[AreaRef], region: Region) -> AreaMatch:
     """Whether the places ``refs`` concern ``region`` and which of its municipalities they name.
 

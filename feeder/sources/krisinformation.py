@@ -106,13 +106,7 @@ def _item(raw: Any, index: int, region: Region, level: Level) -> Item | None:
     assert published is not None
     updated = max(updated or published, published)
 
-    places = [
-        ref
-        for area in (raw.get("Area") if isinstance(raw.get("Area"), list) else [])
-        if isinstance(area, dict)
-        for ref in [area_rules.from_name(area.get("Description"), area.get("Type"))]
-        if ref is not None
-    ]
+    places = area_rules.from_named_areas(raw.get("Area"))
     where = area_rules.match(places, region)
     if not where.concerns:
         return None

@@ -252,13 +252,7 @@ def _read_krisinformation(raw: Mapping[str, Any], index: int) -> Message:
     if body_text.strip():
         parts.append(body_html(body_text))
     parts.append(links_html(raw.get("BodyLinks")))
-    places = [
-        ref
-        for area in (raw.get("Area") if isinstance(raw.get("Area"), list) else [])
-        if isinstance(area, dict)
-        for ref in [area_rules.from_name(area.get("Description"), area.get("Type"))]
-        if ref is not None
-    ]
+    places = area_rules.from_named_areas(raw.get("Area"))
     message.content = Content(
         title=title,
         html=sanitize_html("".join(parts)),
