@@ -16,6 +16,19 @@ FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 6, 12, 10, 0, 0, tzinfo=UTC)
 """A fixed "now" that suits the SMHI fixtures (see tests/fixtures/smhi/README.md)."""
 
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium, driven by Playwright (which cannot download its own browsers here)."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parents[1] / ".ci/node/node_modules/axe-core/axe.min.js"
+"""Installed by .ci/run (``npm install --prefix .ci/node axe-core@4.10``)."""
+
 TOPIC = {
     "id": "handlingsplan-mot-vald",
     "title": "Handlingsplan mot våld",

@@ -21,19 +21,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from feeder.ladder import Level
 from feeder.publish import assets
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-"""Installed by .ci/run (``npm install --prefix .ci/node axe-core@4.10``)."""
 
 TYPES = {
     ".js": "text/javascript; charset=utf-8",

@@ -19,8 +19,9 @@ from feeder.ladder import Level
 from feeder.model import Item
 from feeder.publish import publish
 from feeder.store import Store
+from tests.conftest import AXE
 
-from .conftest import AXE, Site, host_page, wait_marks
+from .conftest import Site, host_page, wait_marks
 
 TOPIC = {"id": "handlingsplan-mot-vald", "title": "Handlingsplan mot våld",
          "match": ["handlingsplan mot våld"]}

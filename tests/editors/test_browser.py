@@ -27,19 +27,8 @@ from feeder.server import BackgroundServer
 from feeder.store import Store
 from feeder.timeutil import iso_z, utcnow
 from feeder.web import create_app
-from tests.conftest import make_config
+from tests.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, make_config
 from tests.editors.conftest import PASSWORDS, Editors
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = Path(__file__).resolve().parents[2] / ".ci/node/node_modules/axe-core/axe.min.js"
 
 
 @dataclass
