@@ -14,7 +14,6 @@ from .model import SourceState, SourceStatus
 
 
 def status_of(state: SourceState, stale_after: int, now: datetime) -> SourceStatus:
-    limit = timedelta(seconds=stale_after)
     stale_at = stale_moment(state, stale_after)
     stale = stale_at is not None and now >= stale_at
     ok = state.state == "ok" and not stale
@@ -28,7 +27,7 @@ def status_of(state: SourceState, stale_after: int, now: datetime) -> SourceStat
         last_success=state.last_success,
         last_error=state.last_error,
         failures=state.failures,
-        stale_after=int(limit.total_seconds()),
+        stale_after=stale_after,
     )
 
 
