@@ -120,7 +120,7 @@ def seed_items(count: int = 120) -> list[Item]:
             source="notice" if alert else "lansstyrelsen",
             level=Level.WARNING if alert else Level.INFO,
             title=f"Meddelande {n}: Kraftsamling mot våldet i Västernorrland",
-            html=BODY * 3,
+            body=BODY * 3,
             summary="Länsstyrelsen samordnar arbetet mot mäns våld mot kvinnor.",
             published=when, updated=when,
             url=None if alert else "https://www.lansstyrelsen.se/vasternorrland/",

@@ -45,7 +45,7 @@ def items(count: int) -> list[Item]:
             level=level,
             title=f"Nyhet nummer {n} om läget i länet" + (" och våld i nära relationer"
                                                           if n % 50 == 0 else ""),
-            html=BODY,
+            body=BODY,
             published=when,
             updated=when,
             url=url if source == "lansstyrelsen" else "https://www.smhi.se/varningar",

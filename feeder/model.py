@@ -23,7 +23,7 @@ SOURCE_NAMES = {
 class Item:
     """One published thing: an SMHI warning area, a news article, an editor notice, a VMA.
 
-    ``id`` is stable across polls and unique across sources. ``title`` is plain text; ``html`` is
+    ``id`` is stable across polls and unique across sources. ``title`` is plain text; ``body`` is
     sanitised HTML. All times are aware UTC.
     """
 
@@ -31,7 +31,7 @@ class Item:
     source: str
     level: Level
     title: str
-    html: str
+    body: str
     published: datetime
     updated: datetime
     url: str | None = None
@@ -78,7 +78,7 @@ class Item:
             "source": self.source,
             "level": int(self.level),
             "title": self.title,
-            "html": self.html,
+            "body": self.body,
             "url": self.url,
             "summary": self.summary,
             "level_reason": self.level_reason,

@@ -108,7 +108,7 @@ def validate(
     if body is not None:
         if len(body) > MAX_BODY:
             raise InputError(f"is {len(body)} characters; at most {MAX_BODY}", "body")
-        out["html"] = body_html(body)
+        out["body"] = body_html(body)
 
     level = fields.get("level")
     if level is not None:
@@ -195,7 +195,7 @@ def _build(iid: str, clean: dict[str, Any], *, actor: str, now: datetime) -> Ite
         level=level,
         level_reason=for_editor(level).reason,
         title=clean.pop("title"),
-        html=clean.pop("html", ""),
+        body=clean.pop("body", ""),
         published=now,
         updated=now,
         author=actor,

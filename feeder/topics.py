@@ -18,7 +18,7 @@ def _pattern(phrase: str) -> re.Pattern[str]:
 
 def matches(topic: Topic, item: Item) -> bool:
     """Case-insensitive match of any of the topic's words or phrases in title, summary or text."""
-    haystack = f"{item.title}\n{item.summary}\n{plain_text(item.html)}"
+    haystack = f"{item.title}\n{item.summary}\n{plain_text(item.body)}"
     return any(_pattern(phrase).search(haystack) for phrase in topic.match)
 
 

@@ -25,7 +25,7 @@ def test_create_defaults_and_cleaning(store: Store, config: Config) -> None:
                url="https://www.sundsvall.se/")
     assert item.id.startswith("notice:") and len(item.id) == len("notice:") + 12
     assert item.title == "Vattenavstängning"
-    assert "<script" not in item.html and "Rad" in item.html
+    assert "<script" not in item.body and "Rad" in item.body
     assert item.level is Level.NOTICE and "editor" in item.level_reason
     assert item.starts is not None and item.starts.isoformat() == "2026-06-12T06:00:00+00:00"
     assert item.expires is not None and item.expires.isoformat() == "2026-06-13T16:00:00+00:00"
@@ -77,7 +77,7 @@ def test_update_changes_only_given_fields(store: Store, config: Config) -> None:
     later = NOW + timedelta(minutes=5)
     new = notices.update(store, config, item.id.removeprefix("notice:"), {"body": "Ny"},
                          actor="bo", now=later)
-    assert new.html == "<p>Ny</p>" and new.level is Level.WARNING and new.updated == later
+    assert new.body == "<p>Ny</p>" and new.level is Level.WARNING and new.updated == later
     assert new.published == NOW
     log = store.audit_log(item.id)
     assert [e.action for e in log] == ["update", "create"]

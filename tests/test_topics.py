@@ -14,9 +14,9 @@ SEED = Path(__file__).resolve().parent / "fixtures" / "seed.txt"
 PLAN = Topic(TOPIC["id"], TOPIC["title"], tuple(TOPIC["match"]))  # type: ignore[arg-type]
 
 
-def news(title: str, html: str = "", topics: tuple[str, ...] = ()) -> Item:
+def news(title: str, body: str = "", topics: tuple[str, ...] = ()) -> Item:
     return Item(id="https://x/a.html", source="lansstyrelsen", level=Level.INFO, title=title,
-                html=html, published=NOW, updated=NOW, topics=topics)
+                body=body, published=NOW, updated=NOW, topics=topics)
 
 
 def test_seed_article_is_in_the_action_plan_topic() -> None:
@@ -26,15 +26,15 @@ def test_seed_article_is_in_the_action_plan_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "html", "hit"),
+    ("title", "body", "hit"),
     [("MÄNS VÅLD MOT KVINNOR", "", True),
      ("Konferens", "<p>om våld i\n nära relationer</p>", True),
      ("Handlingsplan mot våldet", "", True),
      ("Strandskydd", "<p>Nya regler för strandskydd</p>", False),
      ("Ovåld", "<p>kvinnovåld</p>", False)],
 )
-def test_matching_is_case_insensitive_from_word_start(title: str, html: str, hit: bool) -> None:
-    assert matches(PLAN, news(title, html)) is hit
+def test_matching_is_case_insensitive_from_word_start(title: str, body: str, hit: bool) -> None:
+    assert matches(PLAN, news(title, body)) is hit
 
 
 def test_explicit_topic_on_a_notice() -> None:

@@ -55,7 +55,7 @@ def _draft(clean: Mapping[str, Any], now: datetime) -> Item:
     """The notice ``clean`` would create, as far as the role check needs it."""
     return Item(
         id="notice:new", source="notice", level=clean.get("level", Level.INFO), title="",
-        html="", published=now, updated=now, status=clean.get("status", "published"),
+        body="", published=now, updated=now, status=clean.get("status", "published"),
     )
 
 

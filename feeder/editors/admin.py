@@ -90,7 +90,7 @@ def form_values(item: Item | None) -> dict[str, Any]:
                 "url": "", "topics": [], "areas": [], "status": "published"}
     return {
         "title": item.title,
-        "body": item.html,
+        "body": item.body,
         "level": item.level.label,
         "starts": pages.local_input(item.starts),
         "expires": pages.local_input(item.expires),
@@ -411,7 +411,7 @@ class AdminPages:
             data = changes(data, None)
         clean = notices.validate(data, config, existing=existing, now=now)
         base = existing or Item(
-            id="notice:preview", source="notice", level=Level.INFO, title="", html="",
+            id="notice:preview", source="notice", level=Level.INFO, title="", body="",
             published=now, updated=now, author="",
         )
         item = base.evolve(**clean).evolve(status="published", withdrawn=False, updated=now)

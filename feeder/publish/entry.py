@@ -67,9 +67,9 @@ class Entry:
     url: str | None
     title: str
     """Plain text; starts with ``Avslutad: `` when the item is over."""
-    html: str
+    content: str
     """Sanitised HTML: an end mark, the body, the level and the source credit."""
-    body_html: str
+    body: str
     """Only the sanitised body."""
     text: str
     """The body as plain text."""
@@ -92,7 +92,7 @@ def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
     title = plain_text(item.title) or "(utan rubrik)"
     if end is not None:
         title = ENDED_PREFIX + title
-    body = sanitize_html(item.html)
+    body = sanitize_html(item.body)
     text = plain_text(body)
     credit = item.source_name
     parts: list[str] = []
@@ -106,8 +106,8 @@ def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
         id=url if url is not None and url == item.id else urn(f"item:{item.id}"),
         url=url,
         title=title,
-        html="\n".join(parts),
-        body_html=body,
+        content="\n".join(parts),
+        body=body,
         text=text,
         summary=plain_text(item.summary) or shorten(text, SUMMARY_LIMIT),
         published=item.published,

@@ -67,7 +67,7 @@ def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
     fe.title(entry.title)
     fe.author({"name": entry.source})
     fe.dc.dc_creator(entry.source)
-    fe.content(entry.html, type="html")
+    fe.content(entry.content, type="html")
     if entry.url is not None:
         fe.link(href=entry.url, rel="alternate", type="text/html")
     level = entry.item.level

@@ -59,7 +59,7 @@ def _meta(entry: Entry) -> str:
 def _alert(entry: Entry) -> str:
     return (
         f'<article class="alert level-{int(entry.item.level)}">'
-        f"{_title(entry, 'h3')}{_meta(entry)}{entry.body_html}</article>"
+        f"{_title(entry, 'h3')}{_meta(entry)}{entry.body}</article>"
     )
 
 

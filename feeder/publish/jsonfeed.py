@@ -25,7 +25,7 @@ def item(entry: Entry, about: str) -> dict[str, Any]:
     if entry.url is not None:
         out["url"] = entry.url
     out["title"] = entry.title
-    out["content_html"] = entry.html
+    out["content_html"] = entry.content
     if entry.summary:
         out["summary"] = entry.summary
     out["date_published"] = iso_z(entry.published)

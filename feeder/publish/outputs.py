@@ -37,7 +37,7 @@ class Entries:
         of some phrase occurs somewhere in the title, summary or (unescaped) body."""
         if item.topics:
             return True
-        text = f"{item.title}\n{item.summary}\n{html.unescape(item.html)}".lower()
+        text = f"{item.title}\n{item.summary}\n{html.unescape(item.body)}".lower()
         return any(all(w in text for w in words) for words in self._words)
 
     def tags(self, item: Item) -> tuple[str, ...]:

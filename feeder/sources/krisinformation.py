@@ -124,7 +124,7 @@ def _item(raw: Any, index: int, region: Region, level: Level) -> Item | None:
         level=level,
         level_reason=f"Krisinformation news → {level.label} (sources.krisinformation.level)",
         title=title,
-        html=sanitize_html("".join(parts)),
+        body=sanitize_html("".join(parts)),
         summary=shorten(summary, SUMMARY_LIMIT),
         url=http_url(raw.get("Web")),
         credit=CREDIT,

@@ -372,7 +372,7 @@ def parse_article(
         level=ranking.level,
         level_reason=ranking.reason,
         title=title,
-        html=_body_html(blocks, page_url or url),
+        body=_body_html(blocks, page_url or url),
         summary=summary,
         url=item_id,
         credit=credit,

@@ -271,7 +271,7 @@ def _area_item(
         level=ranking.level,
         level_reason=ranking.reason,
         title=title,
-        html=_body(sections, starts, expires),
+        body=_body(sections, starts, expires),
         summary=summary.strip(),
         url=WARNINGS_PAGE,
         credit=CREDIT,

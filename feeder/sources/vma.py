@@ -224,7 +224,7 @@ def _item(
         level=ranking.level,
         level_reason=ranking.reason,
         title=content.title,
-        html=content.html,
+        body=content.body,
         summary=content.summary,
         url=content.url,
         credit=content.credit,

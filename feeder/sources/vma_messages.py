@@ -37,7 +37,7 @@ class Ignored(Exception):
 @dataclass
 class Content:
     title: str
-    html: str
+    body: str
     summary: str
     url: str | None
     starts: datetime | None
@@ -190,7 +190,7 @@ def _cap_content(info: object, message: Message) -> Content | None:
     starts = time_of(block.get("onset")) or time_of(block.get("effective")) or message.sent
     return Content(
         title=title,
-        html=body,
+        body=body,
         summary=_summary(description or instruction),
         url=http_url(block.get("web")),
         starts=starts,
@@ -255,7 +255,7 @@ def _read_krisinformation(raw: Mapping[str, Any], index: int) -> Message:
     places = area_rules.from_named_areas(raw.get("Area"))
     message.content = Content(
         title=title,
-        html=sanitize_html("".join(parts)),
+        body=sanitize_html("".join(parts)),
         summary=_summary(preamble or plain_text(body_text)),
         url=http_url(raw.get("Web")),
         starts=published or sent,

@@ -37,7 +37,7 @@ def item_from_row(row: sqlite3.Row) -> Item:
         level=Level(row["level"]),
         level_reason=row["level_reason"],
         title=row["title"],
-        html=row["html"],
+        body=row["body"],
         summary=row["summary"],
         url=row["url"],
         credit=row["credit"],
@@ -61,7 +61,7 @@ def item_to_row(item: Item) -> dict[str, Any]:
         "level": int(item.level),
         "level_reason": item.level_reason,
         "title": item.title,
-        "html": item.html,
+        "body": item.body,
         "summary": item.summary,
         "url": item.url,
         "credit": item.credit,
@@ -362,7 +362,7 @@ def notice_snapshot(item: Item) -> dict[str, Any]:
     """The fields of a notice as the audit log records them."""
     return {
         "title": item.title,
-        "body": item.html,
+        "body": item.body,
         "level": item.level.label,
         "starts": iso_z(item.starts),
         "expires": iso_z(item.expires),

@@ -35,7 +35,7 @@ def _now() -> datetime:
 
 def _item(item_id: str, level: Level, title: str, now: datetime, **fields: Any) -> Item:
     values: dict[str, Any] = {
-        "source": "notice", "level": level, "title": title, "html": "<p>Mer information.</p>",
+        "source": "notice", "level": level, "title": title, "body": "<p>Mer information.</p>",
         "published": now - 2 * HOUR, "updated": now - 2 * HOUR, "expires": now + 6 * HOUR,
     }
     values.update(fields)
@@ -46,14 +46,14 @@ def alerts_scenario(now: datetime) -> list[Item]:
     return [
         _item("smhi:100-22", Level.NOTICE, "Risk för skogsbrand i Västernorrlands län", now,
               source="smhi", url="https://www.smhi.se/varningar",
-              html="<p>Det är mycket torrt i skog och mark.</p>"),
+              body="<p>Det är mycket torrt i skog och mark.</p>"),
         _item("notice:sundsvall", Level.WARNING, "Kokningsrekommendation i Sundsvall", now,
-              areas=("2281",), html="<p>Koka vattnet före användning.</p>"),
+              areas=("2281",), body="<p>Koka vattnet före användning.</p>"),
         _item("notice:harnosand", Level.SEVERE, "Vattenläcka i Härnösand", now, areas=("2280",)),
         _item("https://www.lansstyrelsen.se/nyheter/kraftsamling.html", Level.INFO,
               "Kraftsamling mot våldet i Västernorrland", now, source="lansstyrelsen",
               url="https://www.lansstyrelsen.se/nyheter/kraftsamling.html", expires=None,
-              html="<p>Länsstyrelsen antar en handlingsplan mot våld i nära relationer.</p>"),
+              body="<p>Länsstyrelsen antar en handlingsplan mot våld i nära relationer.</p>"),
     ]
 
 

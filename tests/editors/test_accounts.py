@@ -139,7 +139,7 @@ def test_tokens_that_cannot_be_ours_are_not_looked_up(store: Store) -> None:
 
 
 def _notice(level: Level, status: str = "published", withdrawn: bool = False) -> Item:
-    return Item(id="notice:x", source="notice", level=level, title="t", html="",
+    return Item(id="notice:x", source="notice", level=level, title="t", body="",
                 published=NOW, updated=NOW, status=status, withdrawn=withdrawn)
 
 

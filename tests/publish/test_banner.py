@@ -149,7 +149,7 @@ def test_banner_html_is_a_small_accessible_page(site: Path) -> None:
 
 def test_banner_html_escapes_every_value() -> None:
     evil = make_item("notice:x", level=Level.SEVERE, title='"><script>alert(1)</script>',
-                     html="<p>a &lt;b&gt; c</p>", url='https://x.se/"onmouseover="alert(1)')
+                     body="<p>a &lt;b&gt; c</p>", url='https://x.se/"onmouseover="alert(1)')
     page = banner.render_html('Län <i>"', [build(evil, NOW)], {}).decode()
     assert "<script" not in page and "<i>" not in page
     assert 'onmouseover="' not in page

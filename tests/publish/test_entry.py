@@ -32,14 +32,14 @@ def test_title_markup_is_stripped_not_escaped() -> None:
 
 def test_hostile_body_and_links_are_neutralised() -> None:
     item = make_item(
-        html='<p onclick="x()">Hej<img src=x onerror="alert(1)"></p><script>alert(2)</script>'
+        body='<p onclick="x()">Hej<img src=x onerror="alert(1)"></p><script>alert(2)</script>'
         '<a href="javascript:alert(3)">länk</a><iframe src="https://evil.example"></iframe>',
         url="javascript:alert(4)",
     )
     built = entry.build(item, NOW)
     for bad in ("<script", "onerror", "onclick", "javascript:", "<iframe", "<img"):
-        assert bad not in built.html.lower()
-    assert "Hej" in built.html and "länk" in built.html
+        assert bad not in built.content.lower()
+    assert "Hej" in built.content and "länk" in built.content
     assert built.url is None
 
 
@@ -53,7 +53,7 @@ def test_safe_url() -> None:
 def test_content_carries_level_and_source_credit() -> None:
     built = entry.build(fire_risk(), NOW)
     assert built.level_text == "Nivå 2 – Meddelande"
-    assert "Nivå 2 – Meddelande. Källa: SMHI" in built.html
+    assert "Nivå 2 – Meddelande. Källa: SMHI" in built.content
     assert "Det är mycket torrt i skog och mark och risken för brand är stor." in built.text
     assert built.source == "SMHI"
 
@@ -61,10 +61,10 @@ def test_content_carries_level_and_source_credit() -> None:
 def test_ended_items_are_marked() -> None:
     expired = entry.build(fire_risk(expires=NOW - HOUR), NOW)
     assert expired.title == "Avslutad: Risk för skogsbrand i Västernorrlands län"
-    assert "Avslutad: gällde till 12 juni 2026 kl. 11.00." in expired.html  # Stockholm time
+    assert "Avslutad: gällde till 12 juni 2026 kl. 11.00." in expired.content  # Stockholm time
     assert expired.updated == NOW - HOUR
     withdrawn = entry.build(make_item(level=Level.NOTICE, withdrawn=True), NOW)
-    assert withdrawn.title.startswith("Avslutad: ") and "återkallades" in withdrawn.html
+    assert withdrawn.title.startswith("Avslutad: ") and "återkallades" in withdrawn.content
     running = entry.build(fire_risk(), NOW)
     assert not running.title.startswith("Avslutad") and running.end is None
 
@@ -81,7 +81,7 @@ def test_stale_note_names_the_stale_sources() -> None:
 
 
 def test_entry_text_keeps_blocks_apart() -> None:
-    item = make_item(html="<p>Ett.</p><p>Två.</p><ul><li>x</li></ul>s<b>ko</b>g &amp; mark")
+    item = make_item(body="<p>Ett.</p><p>Två.</p><ul><li>x</li></ul>s<b>ko</b>g &amp; mark")
     assert entry.build(item, NOW).text == "Ett. Två. x skog & mark"
 
 

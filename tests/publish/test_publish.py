@@ -209,7 +209,7 @@ def test_cap_applies_to_every_feed(make_config: ConfigFactory) -> None:
 
 
 def test_readers_never_see_partial_outputs(db: Store, cfg: Config, out: Path) -> None:
-    items = [make_item(f"notice:{n:03}", html="<p>" + "Text. " * 80 + "</p>",
+    items = [make_item(f"notice:{n:03}", body="<p>" + "Text. " * 80 + "</p>",
                        updated=NOW - n * timedelta(minutes=1)) for n in range(100)]
     db.upsert(items, NOW)
     publish(db, cfg, NOW)

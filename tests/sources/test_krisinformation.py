@@ -106,16 +106,16 @@ def test_parse_fixture(name: str, tmp_path: Path) -> None:
         for key, value in expected.items():
             if key == "html_has":
                 for part in value:
-                    assert part in item.html, (name, part)
+                    assert part in item.body, (name, part)
             elif key == "html_lacks":
                 for part in value:
-                    assert part not in item.html, (name, part)
+                    assert part not in item.body, (name, part)
             else:
                 assert getattr(item, key) == value, (name, key)
         assert item.source == "krisinformation" and item.source_name == "Krisinformation"
         assert item.level is Level.INFO and not item.is_alert
         assert item.starts is None and item.expires is None
-        assert sanitize_html(item.html) == item.html
+        assert sanitize_html(item.body) == item.body
         assert "<" not in item.title
 
 

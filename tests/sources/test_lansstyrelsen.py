@@ -82,7 +82,7 @@ def test_seed_article_stored_with_its_full_text_and_without_the_banner(site: New
     assert item.published == utc("2022-03-21T13:45:00+01:00")  # <time datetime> only
     assert item.updated == utc("2022-03-21T15:02:00+01:00")
     assert item.summary.startswith("Alla kommuner, regionen, länsstyrelsen")
-    text = plain_text(item.html)
+    text = plain_text(item.body)
     at = 0
     for paragraph in seed_paragraphs():
         at = text.index(paragraph, at) + len(paragraph)
@@ -101,8 +101,8 @@ def test_visible_swedish_dates_and_absolute_links(site: NewsSite) -> None:
     assert item.published == utc("2022-03-10T09:30:00+01:00")
     assert item.updated == utc("2022-03-31T08:40:00+02:00")
     link = f'<a href="{site.origin}/vasternorrland/natur-och-landskap/strandskydd.html"'
-    assert link in item.html
-    assert "Foto:" not in item.html
+    assert link in item.body
+    assert "Foto:" not in item.body
 
 
 def test_hex_character_references_are_decoded(site: NewsSite) -> None:
@@ -110,9 +110,9 @@ def test_hex_character_references_are_decoded(site: NewsSite) -> None:
     site.serve_articles()
     site.poll()
     for item in site.items().values():
-        for text in (item.title, item.summary, item.html):
+        for text in (item.title, item.summary, item.body):
             assert "&#x" not in text and "&#X" not in text
-        assert "Västernorrland" in item.html
+        assert "Västernorrland" in item.body
 
 
 def test_topic_rules_tag_the_seed_article(site: NewsSite) -> None:
@@ -373,7 +373,7 @@ def test_a_later_date_in_the_list_refetches_the_article_once(site: NewsSite) -> 
     # the page is the same, but the list re-dated it: updated follows the list, once
     assert outcome.ok and outcome.updated == [old.id]
     new = site.item(KRAFTSAMLING)
-    assert new.updated == utc("2022-03-23T08:00:00+01:00") and new.html == old.html
+    assert new.updated == utc("2022-03-23T08:00:00+01:00") and new.body == old.body
     site.forget_requests()
     again = site.poll(NOW + timedelta(minutes=30))
     assert again.ok and not again.changed and site.paths() == [LIST_PATH]
@@ -442,7 +442,7 @@ def test_credit_for(region: str, credit: str) -> None:
 
 def stored(title: str, updated: str) -> Item:
     return Item(id="https://x.se/a.html", source="lansstyrelsen", level=Level.INFO, title=title,
-                html="", published=utc("2022-03-21T13:45:00+01:00"), updated=utc(updated))
+                body="", published=utc("2022-03-21T13:45:00+01:00"), updated=utc(updated))
 
 
 @pytest.mark.parametrize(

@@ -242,18 +242,18 @@ def test_article(name: str) -> None:
     assert item.summary.startswith(case["summary_starts"])
     assert "<" not in item.summary and "&#" not in item.summary
     for fragment in case["html_has"]:
-        assert fragment in item.html
-    text = plain_text(item.html)
+        assert fragment in item.body
+    text = plain_text(item.body)
     for phrase in case["text_has"]:
         assert phrase in text
     for phrase in case["text_lacks"]:
         assert phrase not in text
-    assert "&#x" not in item.html and "&#" not in item.title
-    assert "class=" not in item.html and "<div" not in item.html and "<img" not in item.html
+    assert "&#x" not in item.body and "&#" not in item.title
+    assert "class=" not in item.body and "<div" not in item.body and "<img" not in item.body
 
 
 def test_seed_article_is_the_seed_text_in_order() -> None:
-    text = plain_text(parse_case("article_kraftsamling.html").html)
+    text = plain_text(parse_case("article_kraftsamling.html").body)
     at = 0
     for paragraph in seed_paragraphs():  # each one after the one before
         at = text.index(paragraph, at) + len(paragraph)
@@ -277,7 +277,7 @@ def test_article_without_h1_takes_og_title_then_the_list_title() -> None:
                             b"")
     item = news_parser.parse_article(neither, url(STRANDSKYDD), entry)
     assert item.title == "Nya regler för strandskydd & dispenser"  # the list's
-    assert "Det här ändras:" in plain_text(item.html)
+    assert "Det här ändras:" in plain_text(item.body)
 
 
 @pytest.mark.parametrize(
@@ -327,7 +327,7 @@ def test_article_drops_chrome_and_script_inside_the_content() -> None:
     item = news_parser.parse_article(page, f"{BASE}2022-04-05-x.html?utm=1")
     assert item.id == f"{BASE}2022-04-05-x.html"
     assert item.published == utc("2022-04-05T09:12:00+02:00")
-    assert item.html == (
+    assert item.body == (
         f'<p>Första stycket <a href="{REAL_ORIGIN}/vasternorrland/om-oss/nyheter-och-press/x.html"'
         ' rel="noopener noreferrer">länk</a>.</p>\n<p>Andra <b>stycket</b>.</p>'
     )

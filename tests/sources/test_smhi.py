@@ -102,13 +102,13 @@ def test_every_fixture_every_county_matches_the_raw_data(name: str, county: int)
         position = 0
         for section in area["descriptions"]:
             heading = f"<h3>{html.escape(section['title']['sv'], quote=False)}</h3>"
-            found = item.html.find(heading, position)
+            found = item.body.find(heading, position)
             assert found >= position, heading
             position = found
             for line in section["text"]["sv"].split("\n"):
-                assert html.escape(line, quote=False) in item.html
-        assert item.html.rstrip().endswith("</a></p>")
-        assert "Källa: <a href=\"" + WARNINGS_PAGE in item.html
+                assert html.escape(line, quote=False) in item.body
+        assert item.body.rstrip().endswith("</a></p>")
+        assert "Källa: <a href=\"" + WARNINGS_PAGE in item.body
         incident = [d["text"]["sv"] for d in area["descriptions"]
                     if d["title"]["code"] == "INCIDENT"]
         assert item.summary == incident[0]
@@ -126,12 +126,12 @@ def test_fire_risk_message_for_vasternorrland() -> None:
     assert item.updated == datetime(2026, 6, 11, 10, 32, 47, tzinfo=UTC)
     assert item.published == datetime(2026, 6, 10, 9, 14, 22, tzinfo=UTC)
     assert item.summary == "Skogsbrandsrisken är stor till mycket stor i stora delar av länet."
-    assert item.html.startswith(
+    assert item.body.startswith(
         "<h3>Händelsebeskrivning</h3><p>Skogsbrandsrisken är stor till mycket stor i stora"
         " delar av länet.</p><h3>Vad ska jag tänka på?</h3>"
     )
-    assert "från 11 juni 2026 kl. 00.00 till 15 juni 2026 kl. 00.00" in item.html
-    assert "Källa: " in item.html
+    assert "från 11 juni 2026 kl. 00.00 till 15 juni 2026 kl. 00.00" in item.body
+    assert "Källa: " in item.body
 
 
 def test_fire_title_names_the_configured_county_not_the_area() -> None:
@@ -199,7 +199,7 @@ def test_open_ended_grass_fire() -> None:
     assert item.title == "Risk för gräsbrand i Uppsala län"
     assert item.expires is None
     assert item.is_active(NOW + timedelta(days=365))
-    assert "tills vidare" in item.html
+    assert "tills vidare" in item.body
 
 
 def test_update_keeps_the_id_and_changes_time_text_and_end() -> None:
@@ -209,7 +209,7 @@ def test_update_keeps_the_id_and_changes_time_text_and_end() -> None:
     assert new.published == old.published
     assert new.updated > old.updated
     assert new.expires == datetime(2026, 6, 16, 22, tzinfo=UTC)
-    assert "lokalt extremt stor" in new.html and "lokalt extremt stor" not in old.html
+    assert "lokalt extremt stor" in new.body and "lokalt extremt stor" not in old.body
     assert new.content_hash() != old.content_hash()
 
 
@@ -292,8 +292,8 @@ def test_markup_in_smhi_strings_is_stripped_from_titles_and_escaped_in_bodies() 
     area["descriptions"][0]["text"]["sv"] = "Byar <script>alert(1)</script> & regn"
     [item] = parse(json.dumps(data).encode(), region(), NOW)
     assert item.title == "Gul varning: Vind kraftig – Västernorrlands län"
-    assert "<script" not in item.html
-    assert "Byar &lt;script&gt;alert(1)&lt;/script&gt; &amp; regn" in item.html
+    assert "<script" not in item.body
+    assert "Byar &lt;script&gt;alert(1)&lt;/script&gt; &amp; regn" in item.body
 
 
 def test_sections_are_found_by_code_not_wording() -> None:
@@ -303,7 +303,7 @@ def test_sections_are_found_by_code_not_wording() -> None:
     _our_area(data)["descriptions"] = [second, first]
     [item] = parse(json.dumps(data).encode(), region(), NOW)
     assert item.summary == first["text"]["sv"]  # the INCIDENT text, wherever it is
-    assert item.html.index("Vad ska jag tänka på?") < item.html.index("Vad händer?")
+    assert item.body.index("Vad ska jag tänka på?") < item.body.index("Vad händer?")
 
 
 def test_warning_wide_descriptions_follow_the_areas_own() -> None:
@@ -315,8 +315,8 @@ def test_warning_wide_descriptions_follow_the_areas_own() -> None:
          "text": {"sv": "Läs mer hos räddningstjänsten.", "en": "x"}},
     ]
     [item] = parse(json.dumps(data).encode(), region(), NOW)
-    assert "Dubblett" not in item.html
-    assert item.html.index("Vad ska jag tänka på?") < item.html.index("Mer information")
+    assert "Dubblett" not in item.body
+    assert item.body.index("Vad ska jag tänka på?") < item.body.index("Mer information")
 
 
 BAD_BODIES: list[tuple[str, bytes, str]] = [
@@ -457,7 +457,7 @@ def test_update_in_place(env: SmhiEnv) -> None:
     assert item.updated == datetime(2026, 6, 12, 9, 47, 5, tzinfo=UTC) > before.updated
     assert item.expires == datetime(2026, 6, 16, 22, tzinfo=UTC)
     assert item.published == before.published
-    assert "lokalt extremt stor" in item.html
+    assert "lokalt extremt stor" in item.body
     assert item.ended is None
 
 

@@ -67,7 +67,7 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
         {
             "id": SUNDSVALL,
             "title": "Viktigt meddelande till allmänheten i Sundsvall, Västernorrlands län",
-            "html": "<p>Det brinner i en industribyggnad i centrala Sundsvall.<br>Kraftig"
+            "body": "<p>Det brinner i en industribyggnad i centrala Sundsvall.<br>Kraftig"
                     " rökutveckling.</p><p>Gå inomhus och stäng dörrar, fönster och"
                     " ventilation.</p>",
             "areas": ("2281",),
@@ -99,7 +99,7 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
         {
             "id": SUNDSVALL,
             "title": "Uppdatering: Viktigt meddelande till allmänheten i Sundsvall och Timrå",
-            "html": "<p>Branden i centrala Sundsvall är inte under kontroll.<br>Röken driver nu"
+            "body": "<p>Branden i centrala Sundsvall är inte under kontroll.<br>Röken driver nu"
                     " mot Timrå.</p><p>Gå inomhus och stäng dörrar, fönster och ventilation."
                     " Lyssna på P4 Västernorrland.</p>",
             "areas": ("2262", "2281"),
@@ -155,7 +155,7 @@ def test_parse_fixture(name: str, tmp_path: Path) -> None:
         assert item.level is Level.CRITICAL
         assert "VMA" in item.level_reason
         assert "<" not in item.title
-        assert item.html and sanitize_html(item.html) == item.html
+        assert item.body and sanitize_html(item.body) == item.body
         assert item.is_active(item.starts or item.published)
 
 
@@ -246,9 +246,9 @@ def test_markup_in_the_text_is_escaped_not_run(tmp_path: Path) -> None:
                  description="<script>alert(1)</script> Gå inomhus & lyssna")
     item = vma.parse(_json({"alerts": [alert]}), config.region, SENT)[0]
     assert item.title == "Brand i Sundsvall"
-    assert "<script>" not in item.html
-    assert "&lt;script&gt;" in item.html
-    assert "&amp; lyssna" in item.html
+    assert "<script>" not in item.body
+    assert "&lt;script&gt;" in item.body
+    assert "&amp; lyssna" in item.body
 
 
 def test_plain_string_geocodes_and_county_codes(tmp_path: Path) -> None:
@@ -344,7 +344,7 @@ def smhi_orange(now: datetime) -> Item:
     return Item(
         id="smhi:900001-22", source="smhi", level=ranking.level, level_reason=ranking.reason,
         title="Orange varning för mycket höga flöden i Västernorrlands län",
-        html="<p>Mycket höga flöden väntas.</p>", published=now - timedelta(minutes=5),
+        body="<p>Mycket höga flöden väntas.</p>", published=now - timedelta(minutes=5),
         updated=now, starts=now - timedelta(minutes=5), expires=now + timedelta(days=1),
         credit="SMHI",
     )

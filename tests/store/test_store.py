@@ -15,7 +15,7 @@ def item(id: str = "smhi:1-2", **kw: object) -> Item:
     base = dict(
         id=id, source="smhi", level=Level.NOTICE,
         title="Risk för skogsbrand i Västernorrlands län",
-        html="<p>Text</p>", published=NOW - timedelta(days=1), updated=NOW - timedelta(hours=1),
+        body="<p>Text</p>", published=NOW - timedelta(days=1), updated=NOW - timedelta(hours=1),
         url="https://www.smhi.se/", starts=NOW - timedelta(hours=2),
         expires=NOW + timedelta(days=2),
         topics=("a",), areas=("2281",), credit="SMHI",
@@ -44,10 +44,10 @@ def test_unchanged_upsert_writes_nothing(store: Store) -> None:
 
 def test_changed_item_is_updated_in_place(store: Store) -> None:
     store.upsert([item()], NOW)
-    newer = item(html="<p>Ny text</p>", updated=NOW)
+    newer = item(body="<p>Ny text</p>", updated=NOW)
     result = store.upsert([newer], NOW)
     assert result.updated == ["smhi:1-2"]
-    assert store.get("smhi:1-2").html == "<p>Ny text</p>"
+    assert store.get("smhi:1-2").body == "<p>Ny text</p>"
     assert len(store.items()) == 1
 
 
