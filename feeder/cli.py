@@ -18,6 +18,7 @@ from . import __version__
 from . import config as config_mod
 from .config import Config
 from .errors import ConfigError, FeederError, InputError
+from .lifecycle import state_of
 from .store import Store
 from .timeutil import iso_z, swedish, utcnow
 
@@ -222,10 +223,7 @@ def cmd_notice_list(args: argparse.Namespace, config: Config) -> int:
         return 0
     now = utcnow()
     for item in items:
-        state = (
-            "withdrawn" if item.withdrawn else "draft" if item.status == "draft"
-            else "active" if item.is_active(now) else "ended" if item.is_over(now) else "scheduled"
-        )
+        state = state_of(item, now)
         when = f"until {swedish(item.expires)}" if item.expires else "no end"
         print(f"{item.id.removeprefix('notice:')}\t{item.level.label}\t{state}\t{when}\t{item.title}")
     return 0

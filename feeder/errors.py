@@ -1,7 +1,25 @@
 """The one exception hierarchy of feeder.
 
-Every error we raise on purpose is a :class:`FeederError`. Children say where it came from so
-that the CLI and the HTTP layer can map them to exit codes and statuses in one place each.
+Every error we raise on purpose is a :class:`FeederError`. Each carries its data as attributes
+(``status`` for HTTP, ``exit_code`` for the CLI, ``code`` a short machine-readable word, and
+``field`` / ``key`` / ``source`` where one is at fault), so the HTTP layer and the CLI map errors
+to answers in one place each, never by reading message text. Raise with ``from exc`` so that the
+cause stays chained.
+
+==================  ======  =====  ====================================================
+class               status  exit   when
+==================  ======  =====  ====================================================
+FeederError         500     1      base; something went wrong at run time
+ConfigError         500     2      config.yaml is missing, unreadable or invalid (``key``)
+InputError          400     2      bad editor input (``field``); 409/413/415 where chosen
+NotFoundError       404     2      no notice, editor, ... of that name
+AuthError           401     2      missing/wrong credentials; 403 for a role (``RoleError``)
+StoreError          503     1      the database cannot be used
+StoreBusyError      503     1      the database is locked or busy: try again (``retry_after``)
+SourceError         502     1      a poll of an upstream failed (``source``, ``reason``)
+LayoutChangedError  502     1      a 200 answer that yields nothing where items were expected
+PublishError        503     3      a change is stored, but publishing the outputs failed
+==================  ======  =====  ====================================================
 """
 
 from __future__ import annotations
@@ -10,32 +28,62 @@ from __future__ import annotations
 class FeederError(Exception):
     """Base class of every error feeder raises on purpose."""
 
+    status: int = 500
+    """The HTTP status that answers this error."""
+    exit_code: int = 1
+    """The exit status of a CLI command that ends with this error."""
+    code: str = "error"
+    """A short, stable word for machines (``"input"``, ``"not-found"``, ``"busy"`` ...)."""
+    field: str | None = None
+    """The input field or config key at fault, if one is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.detail = message
+        """The message without the field or source prefix that ``str(error)`` carries."""
+
 
 class ConfigError(FeederError):
     """config.yaml is missing, unreadable or invalid. ``key`` names the offending key."""
 
+    exit_code = 2
+    code = "config"
+
     def __init__(self, message: str, key: str | None = None) -> None:
-        super().__init__(f"{key}: {message}" if key else message)
+        super().__init__(message)
+        self.args = (f"{key}: {message}" if key else message,)
         self.key = key
-        self.detail = message
+        self.field = key
 
 
 class InputError(FeederError):
     """Bad input from an editor (CLI, API, web form). ``field`` names the offending field."""
 
+    status = 400
+    exit_code = 2
+    code = "input"
+
     def __init__(self, message: str, field: str | None = None, status: int = 400) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
+        super().__init__(message)
+        self.args = (f"{field}: {message}" if field else message,)
         self.field = field
-        self.detail = message
         self.status = status
 
 
 class NotFoundError(FeederError):
     """A notice, editor or other named thing does not exist."""
 
+    status = 404
+    exit_code = 2
+    code = "not-found"
+
 
 class AuthError(FeederError):
     """Missing or wrong credentials (HTTP 401), or a role that may not act (403)."""
+
+    status = 401
+    exit_code = 2
+    code = "auth"
 
     def __init__(self, message: str, status: int = 401) -> None:
         super().__init__(message)
@@ -43,14 +91,33 @@ class AuthError(FeederError):
 
 
 class StoreError(FeederError):
-    """The database cannot be used (e.g. its schema is newer than this code)."""
+    """The database cannot be used (it cannot be opened, its schema is newer than this code, a
+    statement failed). The sqlite3 error is chained as ``__cause__``."""
+
+    status = 503
+    code = "store"
+
+
+class StoreBusyError(StoreError):
+    """The database is locked or busy (another process holds it): the same request may succeed
+    in a moment. ``retry_after`` is a hint in seconds."""
+
+    code = "busy"
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class SourceError(FeederError):
-    """A poll of an upstream source failed. ``source`` names it; the message says why."""
+    """A poll of an upstream source failed. ``source`` names it; ``reason`` says why."""
+
+    status = 502
+    code = "source"
 
     def __init__(self, source: str, message: str, retry_after: float | None = None) -> None:
-        super().__init__(f"{source}: {message}")
+        super().__init__(message)
+        self.args = (f"{source}: {message}",)
         self.source = source
         self.reason = message
         self.retry_after = retry_after
@@ -58,3 +125,18 @@ class SourceError(FeederError):
 
 class LayoutChangedError(SourceError):
     """A 200 response that yields nothing where items were expected."""
+
+    code = "layout-changed"
+
+
+class PublishError(FeederError):
+    """An editor's change is stored (and audited), but rendering the outputs failed. The next
+    publish retries; ``item_id`` names the notice."""
+
+    status = 503
+    exit_code = 3
+    code = "not-published"
+
+    def __init__(self, message: str, item_id: str | None = None) -> None:
+        super().__init__(message)
+        self.item_id = item_id

@@ -56,22 +56,6 @@ class Item:
     def is_alert(self) -> bool:
         return self.level >= Level.NOTICE
 
-    def is_active(self, now: datetime) -> bool:
-        """Started, not yet expired, not ended or withdrawn, and published (not a draft)."""
-        if self.status != "published" or self.withdrawn or self.ended is not None:
-            return False
-        if self.starts is not None and self.starts > now:
-            return False
-        return self.expires is None or self.expires > now
-
-    def is_over(self, now: datetime) -> bool:
-        """Ended, withdrawn or past its end time."""
-        return (
-            self.withdrawn
-            or self.ended is not None
-            or (self.expires is not None and self.expires <= now)
-        )
-
     def content_hash(self) -> str:
         """A hash of everything that, when changed upstream, makes a new version."""
         payload = {

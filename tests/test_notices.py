@@ -9,6 +9,7 @@ from feeder import notices
 from feeder.config import Config
 from feeder.errors import InputError, NotFoundError
 from feeder.ladder import Level
+from feeder.lifecycle import State, state_of
 from feeder.store import Store
 from tests.conftest import NOW, make_config
 
@@ -101,7 +102,7 @@ def test_update_checks_expires_against_stored_starts(store: Store, config: Confi
 def test_withdraw_keeps_history(store: Store, config: Config) -> None:
     item = add(store, config, level="notice")
     gone = notices.withdraw(store, item.id, actor="bo", now=NOW + timedelta(minutes=1))
-    assert gone.withdrawn and not gone.is_active(NOW + timedelta(minutes=2))
+    assert gone.withdrawn and state_of(gone, NOW + timedelta(minutes=2)) is not State.ACTIVE
     assert store.get(item.id).withdrawn
     with pytest.raises(InputError, match="withdrawn"):
         notices.update(store, config, item.id, {"title": "X"}, actor="bo", now=NOW)
@@ -140,7 +141,7 @@ def test_standing_notice_past_its_end_still_loads(tmp_path: Path) -> None:
                                              "expires": "2020-01-01T00:00Z"}])
     with Store(config.storage.database) as store:
         notices.load_standing(store, config, now=NOW)
-        assert store.get("notice:old").is_over(NOW)
+        assert state_of(store.get("notice:old"), NOW).over
 
 
 def test_as_dict(store: Store, config: Config) -> None:

@@ -31,9 +31,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import notices
+from .. import lifecycle, notices
 from ..errors import FeederError, InputError, NotFoundError
 from ..ladder import Level
+from ..lifecycle import State
 from ..model import AuditEntry, Item
 from ..publish.entry import build as build_entry
 from ..timeutil import utcnow
@@ -70,17 +71,21 @@ ACTIONS = {
 LEVELS = [(level.label, f"{level.swedish} ({int(level)} – {level.label})") for level in Level]
 
 
-def state_of(item: Item, now: datetime) -> tuple[str, str]:
+STATE_WORDS = {
+    State.WITHDRAWN: "Återkallat",
+    State.DRAFT: "Utkast",
+    State.SCHEDULED: "Schemalagt",
+    State.EXPIRED: "Upphört",
+    State.ENDED: "Upphört",
+    State.ACTIVE: "Aktivt",
+}
+
+
+def state_label(item: Item, now: datetime) -> tuple[str, str]:
     """(css class, Swedish word) for a notice's state."""
-    if item.withdrawn:
-        return "withdrawn", "Återkallat"
-    if item.status != "published":
-        return "draft", "Utkast"
-    if item.starts is not None and item.starts > now:
-        return "scheduled", "Schemalagt"
-    if item.is_over(now):
-        return "ended", "Upphört"
-    return "active", "Aktivt"
+    state = lifecycle.state_of(item, now)
+    css = "ended" if state is State.EXPIRED else state.value
+    return css, STATE_WORDS[state]
 
 
 def form_values(item: Item | None) -> dict[str, Any]:
@@ -192,7 +197,7 @@ class AdminPages:
             topics=[(t.id, t.title) for t in config.topics],
             areas=sorted(config.region.municipalities.items(), key=lambda kv: kv[1]),
             max_title=notices.MAX_TITLE, max_body=notices.MAX_BODY,
-            state=state_of(item, utcnow()) if item else None,
+            state=state_label(item, utcnow()) if item else None,
         )
 
     def _form_error(self, editor: Editor, exc: FeederError, item: Item | None,
@@ -280,8 +285,8 @@ class AdminPages:
             {
                 "item": item,
                 "id": item.id.removeprefix(notices.PREFIX),
-                "state": state_of(item, now),
-                "in_banner": item.is_active(now) and item.level >= min_level,
+                "state": state_label(item, now),
+                "in_banner": lifecycle.in_banner(item, min_level, now),
             }
             for item in items
         ]
@@ -417,12 +422,15 @@ class AdminPages:
         item = base.evolve(**clean).evolve(status="published", withdrawn=False, updated=now)
         entry = build_entry(item, now)
         min_level = config.banner.min_level
-        scheduled = item.starts is not None and item.starts > now
-        in_banner = item.level >= min_level and not item.is_over(now)
+        state = lifecycle.state_of(item, now)
+        scheduled = state is State.SCHEDULED
+        # In the banner now, or from the moment it starts.
+        shown_at = item.starts if scheduled and item.starts is not None else now
+        in_banner = lifecycle.in_banner(item, min_level, shown_at)
         html = pages.render_text(
             "admin_preview.html", entry=entry, item=item, in_banner=in_banner,
             scheduled=scheduled, draft=status == "draft", min_level=min_level,
-            over=item.is_over(now),
+            over=state.over,
             region=config.region.name,
         )
         return {"ok": True, "html": html, "in_banner": in_banner and not scheduled,

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .. import lifecycle
 from ..config import Config
 from ..errors import FeederError
 from ..status import stale_moment, statuses
 from ..store import Store
 from ..timeutil import to_utc, utcnow
-from . import fingerprint, select, writer
+from . import fingerprint, writer
 from .outputs import render_all
 
 __all__ = ["PublishResult", "publish"]
@@ -69,7 +70,7 @@ def _publish(store: Store, config: Config, now: datetime, out: Path) -> PublishR
         changed = writer.write_all(out, files)
         changed += writer.remove_stale_topics(out, (t.id for t in config.topics))
 
-        moments = [select.next_change(items, now)]
+        moments = [lifecycle.next_change(items, now)]
         for name in config.enabled_sources:
             state = states.get(name)
             if state is not None:

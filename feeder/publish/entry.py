@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..ladder import Level
+from ..lifecycle import End, State, effective_updated, end_of
 from ..model import SOURCE_NAMES, Item, SourceStatus
 from ..text import plain_text, sanitize_html, shorten
 from ..timeutil import swedish
-from .select import End, effective_updated, end_of
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:feeder:item-ids")
 """Our UUID namespace: ``urn:uuid:`` ids are uuid5(NAMESPACE, stable name)."""
@@ -52,9 +52,9 @@ def source_label(name: str) -> str:
 
 
 def end_sentence(end: End) -> str:
-    if end.reason == "withdrawn":
+    if end.reason is State.WITHDRAWN:
         return f"Avslutad: meddelandet återkallades {swedish(end.at)}."
-    if end.reason == "expired":
+    if end.reason is State.EXPIRED:
         return f"Avslutad: gällde till {swedish(end.at)}."
     return f"Avslutad {swedish(end.at)}."
 

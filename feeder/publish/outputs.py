@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from ..config import Config, Topic
 from ..ladder import ALERT_MIN
+from ..lifecycle import in_banner
 from ..model import Item, SourceStatus
 from ..topics import topics_for
 from . import assets, banner, feeds, index, jsonfeed, select
@@ -139,7 +140,7 @@ def render_all(
         title=config.feeds.title,
         description=config.feeds.description,
         region=region,
-        alerts=entries([i for i in ordered if i.is_alert and i.is_active(now)][:cap]),
+        alerts=entries([i for i in ordered if in_banner(i, ALERT_MIN, now)][:cap]),
         latest=entries(ordered[: min(index.LATEST, cap)]),
         statuses=statuses,
         topics=config.topics,

@@ -80,6 +80,7 @@ from typing import Any
 from ..config import Region
 from ..errors import SourceError
 from ..ladder import for_smhi
+from ..lifecycle import state_of
 from ..model import Item
 from ..text import paragraphs, plain_text, sanitize_html
 from ..timeutil import parse_iso, swedish
@@ -414,6 +415,6 @@ def _still_stored(seen: _Seen, known: Mapping[str, Item], now: datetime) -> bool
         if item.content_hash() != digest:
             return False
     for item in known.values():
-        if item.id not in seen.hashes and not item.is_over(now):
+        if item.id not in seen.hashes and not state_of(item, now).over:
             return False  # a full poll would end it
     return True

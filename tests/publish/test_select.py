@@ -81,17 +81,6 @@ def test_drafts_and_future_items_are_not_visible_until_they_start() -> None:
     assert select.visible([later, draft], NOW + HOUR) == [later]
 
 
-def test_end_of_says_why_and_since_when() -> None:
-    assert select.end_of(fire_risk(), NOW) is None
-    expired = select.end_of(fire_risk(expires=NOW - HOUR), NOW)
-    assert expired is not None and (expired.reason, expired.at) == ("expired", NOW - HOUR)
-    ended = select.end_of(fire_risk(ended=NOW - 2 * HOUR), NOW)
-    assert ended is not None and (ended.reason, ended.at) == ("ended", NOW - 2 * HOUR)
-    withdrawn = select.end_of(make_item(withdrawn=True, updated=NOW - HOUR), NOW)
-    assert withdrawn is not None and withdrawn.reason == "withdrawn"
-    assert select.effective_updated(fire_risk(expires=NOW - HOUR), NOW) == NOW - HOUR
-
-
 def test_alerts_only_topics_and_cap() -> None:
     items = [make_item(f"notice:{n}", level=Level(1 + n % 5)) for n in range(10)]
     alerts = select.alerts_only(items)
@@ -99,16 +88,3 @@ def test_alerts_only_topics_and_cap() -> None:
     tags = {"notice:1": ("t",), "notice:3": ("t", "u")}
     assert ids(select.in_topic(items, "t", tags)) == ["notice:1", "notice:3"]
     assert ids(select.cap(items, 3)) == ["notice:0", "notice:1", "notice:2"]
-
-
-def test_next_change_is_the_next_start_or_expiry() -> None:
-    items = [
-        fire_risk("smhi:a", expires=NOW + 5 * HOUR),
-        make_item("notice:later", starts=NOW + 3 * HOUR, expires=NOW + 9 * HOUR),
-        fire_risk("smhi:ended", ended=NOW - HOUR, expires=NOW + HOUR),  # already over
-        make_item("notice:draft", status="draft", starts=NOW + HOUR),  # never shown
-        fire_risk("smhi:gone", expires=NOW - HOUR),
-    ]
-    assert select.next_change(items, NOW) == NOW + 3 * HOUR
-    assert select.next_change(items, NOW + 4 * HOUR) == NOW + 5 * HOUR
-    assert select.next_change(items, NOW + 10 * HOUR) is None

@@ -18,6 +18,7 @@ from feeder import USER_AGENT
 from feeder.config import Region
 from feeder.errors import SourceError
 from feeder.ladder import Level
+from feeder.lifecycle import State, state_of
 from feeder.sources import smhi
 from feeder.sources.smhi import WARNINGS_PAGE, parse, parse_all
 from feeder.text import plain_text
@@ -120,7 +121,7 @@ def test_fire_risk_message_for_vasternorrland() -> None:
     assert item.title == "Risk för skogsbrand i Västernorrlands län"
     assert item.level is Level.NOTICE
     assert item.level_reason == "SMHI warningLevel MESSAGE → notice"
-    assert item.is_active(NOW)
+    assert state_of(item, NOW) is State.ACTIVE
     assert item.starts == datetime(2026, 6, 10, 22, tzinfo=UTC)
     assert item.expires == datetime(2026, 6, 14, 22, tzinfo=UTC)
     assert item.updated == datetime(2026, 6, 11, 10, 32, 47, tzinfo=UTC)
@@ -152,7 +153,8 @@ def test_county_filter_on_mixed_levels() -> None:
     assert wind.level is Level.SEVERE
     assert wind.title == "Orange varning: Vind – Västernorrlands län, kustland"
     assert wind.starts is not None and wind.starts > NOW  # upcoming: kept, not yet active
-    assert not wind.is_active(NOW) and wind.is_active(datetime(2026, 6, 12, 16, tzinfo=UTC))
+    assert state_of(wind, NOW) is not State.ACTIVE
+    assert state_of(wind, datetime(2026, 6, 12, 16, tzinfo=UTC)) is State.ACTIVE
     # The other area of the same warning goes to 21 only, at its own level.
     [neighbour] = parse(fixture_bytes("ibww_mixed_levels.json"), region(21), NOW)
     assert neighbour.id == "smhi:3420-10481"
@@ -198,7 +200,7 @@ def test_open_ended_grass_fire() -> None:
     assert item.id == "smhi:3405-10455"
     assert item.title == "Risk för gräsbrand i Uppsala län"
     assert item.expires is None
-    assert item.is_active(NOW + timedelta(days=365))
+    assert state_of(item, NOW + timedelta(days=365)) is State.ACTIVE
     assert "tills vidare" in item.body
 
 
@@ -483,7 +485,7 @@ def test_disappearance_ends_the_item_at_that_poll(env: SmhiEnv) -> None:
     assert outcome.ended == [WIND_ID]
     items = env.items()
     assert items[WIND_ID].ended == later
-    assert not items[WIND_ID].is_active(datetime(2026, 6, 12, 16, tzinfo=UTC))
+    assert state_of(items[WIND_ID], datetime(2026, 6, 12, 16, tzinfo=UTC)) is not State.ACTIVE
     assert items[FIRE_ID].ended is None
     env.serve("ibww_empty.json")  # all clear in Sweden
     outcome = env.poll(now=later + timedelta(minutes=2))
@@ -502,7 +504,7 @@ def test_an_item_that_simply_expired_is_not_ended(env: SmhiEnv) -> None:
     outcome = env.poll(now=after_end + timedelta(minutes=2))
     assert outcome.ended == []
     item = env.items()[FIRE_ID]
-    assert item.ended is None and item.is_over(after_end)
+    assert item.ended is None and state_of(item, after_end).over
 
 
 def test_open_ended_message_stays_until_withdrawn(
@@ -513,7 +515,7 @@ def test_open_ended_message_stays_until_withdrawn(
         env.serve("ibww_mixed_levels.json")
         env.poll()
         [item] = env.items().values()
-        assert item.expires is None and item.is_active(NOW + timedelta(days=30))
+        assert item.expires is None and state_of(item, NOW + timedelta(days=30)) is State.ACTIVE
         env.serve("ibww_mixed_levels.json")
         much_later = NOW + timedelta(days=30)
         assert env.poll(now=much_later).ended == []

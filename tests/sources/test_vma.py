@@ -20,6 +20,7 @@ from feeder.config import Config, from_dict
 from feeder.errors import LayoutChangedError, SourceError
 from feeder.fetch import Fetcher
 from feeder.ladder import Level, for_smhi
+from feeder.lifecycle import State, state_of
 from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
 from feeder.publish import publish
@@ -156,7 +157,7 @@ def test_parse_fixture(name: str, tmp_path: Path) -> None:
         assert "VMA" in item.level_reason
         assert "<" not in item.title
         assert item.body and sanitize_html(item.body) == item.body
-        assert item.is_active(item.starts or item.published)
+        assert state_of(item, item.starts or item.published) is State.ACTIVE
 
 
 def test_update_alone_keeps_the_stored_first_publication(tmp_path: Path) -> None:

@@ -1,0 +1,118 @@
+"""An item's lifecycle, in one place: its state at an instant, how it ended, and whether it
+belongs in the banner. Pure: every answer depends on the item and ``now`` only (and the banner's
+settings), so the same data at the same instant always gives the same outputs.
+
+States (PRODUCT.md, "Item lifecycle"):
+
+=============  =====================================================================
+``draft``      an editor's notice saved as a draft: nowhere
+``scheduled``  published, but its start lies ahead: nowhere yet (an editor's notice)
+``active``     started, not yet expired, not ended or withdrawn
+``expired``    past its end time
+``ended``      gone from its source's list (or a VMA cancelled) before its end time
+``withdrawn``  withdrawn by an editor
+=============  =====================================================================
+
+``expired``, ``ended`` and ``withdrawn`` are *over*: out of the banner, kept in the feeds marked
+as ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .ladder import Level
+from .model import Item
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    ENDED = "ended"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def over(self) -> bool:
+        return self in (State.EXPIRED, State.ENDED, State.WITHDRAWN)
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """Why and since when an item is over."""
+
+    reason: State
+    """``withdrawn`` (by an editor), ``ended`` (gone upstream) or ``expired`` (past its end)."""
+    at: datetime
+
+
+def end_of(item: Item, now: datetime) -> End | None:
+    """How the item is over at ``now``, or None while it is not.
+
+    Only the ``expired`` case depends on ``now``, and only through ``expires`` (data), so the
+    answer changes at a known instant (see :func:`next_change`).
+    """
+    if item.withdrawn:
+        return End(State.WITHDRAWN, item.updated)
+    if item.ended is not None:
+        return End(State.ENDED, item.ended)
+    if item.expires is not None and item.expires <= now:
+        return End(State.EXPIRED, item.expires)
+    return None
+
+
+def state_of(item: Item, now: datetime) -> State:
+    """The item's state at ``now``. A withdrawn draft is withdrawn; an ended item whose start
+    never came is ended."""
+    end = end_of(item, now)
+    if end is not None:
+        return end.reason
+    if item.status != "published":
+        return State.DRAFT
+    if item.starts is not None and item.starts > now:
+        return State.SCHEDULED
+    return State.ACTIVE
+
+
+def is_visible(item: Item, now: datetime) -> bool:
+    """Whether the item appears in the feeds at ``now``: published and already started (an item
+    that is over stays, marked as ended)."""
+    if item.status != "published":
+        return False
+    return item.starts is None or item.starts <= now
+
+
+def in_banner(item: Item, min_level: Level, now: datetime) -> bool:
+    """Whether the item belongs in the banner at ``now``: active, at or above ``min_level``."""
+    return item.level >= min_level and state_of(item, now) is State.ACTIVE
+
+
+def effective_updated(item: Item, now: datetime) -> datetime:
+    """When the item last changed as published: its ``updated``, or when it ended if later."""
+    end = end_of(item, now)
+    if end is not None and end.at > item.updated:
+        return end.at
+    return item.updated
+
+
+def next_change(items: Iterable[Item], now: datetime) -> datetime | None:
+    """The next instant after ``now`` at which some item's state changes by itself: a scheduled
+    item starts, or a running item expires."""
+    moments: list[datetime] = []
+    for item in items:
+        if item.status != "published":
+            continue
+        if item.starts is not None and item.starts > now:
+            moments.append(item.starts)
+        if (
+            item.expires is not None
+            and item.expires > now
+            and not item.withdrawn
+            and item.ended is None
+        ):
+            moments.append(item.expires)
+    return min(moments, default=None)

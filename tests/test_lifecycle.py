@@ -1,0 +1,76 @@
+"""feeder.lifecycle: an item's state, its end, banner membership and the next change."""
+
+from __future__ import annotations
+
+import pytest
+
+from feeder.ladder import Level
+from feeder.lifecycle import (
+    State,
+    effective_updated,
+    end_of,
+    in_banner,
+    is_visible,
+    next_change,
+    state_of,
+)
+from tests.publish.conftest import HOUR, NOW, fire_risk, make_item
+
+
+def test_end_of_says_why_and_since_when() -> None:
+    assert end_of(fire_risk(), NOW) is None
+    expired = end_of(fire_risk(expires=NOW - HOUR), NOW)
+    assert expired is not None and (expired.reason, expired.at) == (State.EXPIRED, NOW - HOUR)
+    ended = end_of(fire_risk(ended=NOW - 2 * HOUR), NOW)
+    assert ended is not None and (ended.reason, ended.at) == (State.ENDED, NOW - 2 * HOUR)
+    withdrawn = end_of(make_item(withdrawn=True, updated=NOW - HOUR), NOW)
+    assert withdrawn is not None and withdrawn.reason is State.WITHDRAWN
+    assert effective_updated(fire_risk(expires=NOW - HOUR), NOW) == NOW - HOUR
+    assert effective_updated(fire_risk(ended=NOW - HOUR, updated=NOW - 3 * HOUR), NOW) == NOW - HOUR
+
+
+@pytest.mark.parametrize(
+    ("fields", "state"),
+    [
+        ({}, State.ACTIVE),
+        ({"status": "draft"}, State.DRAFT),
+        ({"starts": NOW + HOUR}, State.SCHEDULED),
+        ({"expires": NOW}, State.EXPIRED),
+        ({"ended": NOW - HOUR}, State.ENDED),
+        ({"withdrawn": True}, State.WITHDRAWN),
+        ({"withdrawn": True, "status": "draft"}, State.WITHDRAWN),
+        ({"ended": NOW - HOUR, "starts": NOW + HOUR}, State.ENDED),
+    ],
+)
+def test_state_of(fields: dict[str, object], state: State) -> None:
+    item = make_item(level=Level.WARNING, **fields)
+    assert state_of(item, NOW) is state
+    assert state.over is (state in (State.EXPIRED, State.ENDED, State.WITHDRAWN))
+    assert in_banner(item, Level.NOTICE, NOW) is (state is State.ACTIVE)
+
+
+def test_banner_membership_needs_the_minimum_level() -> None:
+    item = make_item(level=Level.NOTICE)
+    assert in_banner(item, Level.NOTICE, NOW)
+    assert not in_banner(item, Level.WARNING, NOW)
+    assert not in_banner(make_item(level=Level.INFO), Level.NOTICE, NOW)
+
+
+def test_visible_from_start_and_while_over() -> None:
+    assert not is_visible(make_item(starts=NOW + HOUR), NOW)
+    assert is_visible(make_item(starts=NOW + HOUR), NOW + HOUR)
+    assert not is_visible(make_item(status="draft"), NOW)
+    assert is_visible(fire_risk(ended=NOW - HOUR), NOW)
+
+
+def test_next_change_is_the_next_start_or_expiry() -> None:
+    items = [
+        fire_risk("smhi:a", expires=NOW + 5 * HOUR),
+        make_item("notice:later", starts=NOW + 3 * HOUR, expires=NOW + 9 * HOUR),
+        fire_risk("smhi:ended", ended=NOW - HOUR, expires=NOW + HOUR),  # already over
+        make_item("notice:draft", status="draft", starts=NOW + HOUR),  # never shown
+        fire_risk("smhi:gone", expires=NOW - HOUR),
+    ]
+    assert next_change(items, NOW) == NOW + 3 * HOUR
+    assert next_change(items, NOW + 4 * HOUR) == NOW + 5 * HOUR
+    assert next_change(items, NOW + 10 * HOUR) is None
