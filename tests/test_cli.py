@@ -10,7 +10,7 @@ import yaml
 
 from feeder.cli import main
 from feeder.store import Store
-from tests.conftest import TOPIC
+from tests.common import TOPIC
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ import yaml
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import FIXTURES
+from tests.common import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "systemd" / "feeder.service"

@@ -11,7 +11,7 @@ from feeder.errors import InputError, NotFoundError
 from feeder.ladder import Level
 from feeder.lifecycle import State, state_of
 from feeder.store import Store
-from tests.conftest import NOW, make_config
+from tests.common import NOW, make_config
 
 
 def add(store: Store, config: Config, **fields: object):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from feeder.model import SourceState
 from feeder.status import stale_moment, status_of, statuses
-from tests.conftest import NOW
+from tests.common import NOW
 
 
 def test_fresh_ok_source() -> None:

@@ -8,7 +8,7 @@ from feeder.config import Topic
 from feeder.ladder import Level
 from feeder.model import Item
 from feeder.topics import matches, topics_for
-from tests.conftest import NOW, TOPIC
+from tests.common import NOW, TOPIC
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed.txt"
 PLAN = Topic(TOPIC["id"], TOPIC["title"], tuple(TOPIC["match"]))  # type: ignore[arg-type]

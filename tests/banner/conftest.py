@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from feeder.ladder import Level
 from feeder.publish import assets
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.common import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,7 @@ from feeder.ladder import Level
 from feeder.model import Item
 from feeder.publish import publish
 from feeder.store import Store
-from tests.conftest import AXE
+from tests.common import AXE
 
 from .conftest import Site, host_page, wait_marks
 

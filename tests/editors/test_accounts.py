@@ -12,7 +12,7 @@ from feeder.errors import InputError, NotFoundError
 from feeder.ladder import Level
 from feeder.model import Item
 from feeder.store import Store
-from tests.conftest import NOW
+from tests.common import NOW
 from tests.editors.conftest import PRODUCTION_N
 
 

@@ -27,7 +27,7 @@ from feeder.server import BackgroundServer
 from feeder.store import Store
 from feeder.timeutil import iso_z, utcnow
 from feeder.web import create_app
-from tests.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, make_config
+from tests.common import AXE, CHROMIUM, CHROMIUM_ARGS, make_config
 from tests.editors.conftest import PASSWORDS, Editors
 
 

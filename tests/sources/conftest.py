@@ -25,7 +25,7 @@ from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
 from feeder.sources import smhi
 from feeder.store import Store
-from tests.conftest import FIXTURES, NOW, make_config
+from tests.common import FIXTURES, NOW, make_config
 
 SMHI_FIXTURES = FIXTURES / "smhi"
 SMHI_PATH = "/ibww/api/version/1/warning.json"

@@ -22,7 +22,7 @@ from feeder.fetch import Fetcher
 from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
 from feeder.store import Store
-from tests.conftest import FIXTURES, NOW, make_config
+from tests.common import FIXTURES, NOW, make_config
 
 NEWS_FIXTURES = FIXTURES / "lansstyrelsen"
 SEED = FIXTURES / "seed.txt"

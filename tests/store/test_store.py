@@ -8,7 +8,7 @@ from feeder.errors import NotFoundError
 from feeder.ladder import Level
 from feeder.model import Item
 from feeder.store import Store
-from tests.conftest import NOW
+from tests.common import NOW
 
 
 def item(id: str = "smhi:1-2", **kw: object) -> Item:

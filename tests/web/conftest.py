@@ -20,7 +20,7 @@ from feeder.config import Config
 from feeder.server import BackgroundServer
 from feeder.store import Store
 from feeder.web import create_app
-from tests.conftest import TOPIC, make_config
+from tests.common import TOPIC, make_config
 
 TOPIC_ID = TOPIC["id"]
 

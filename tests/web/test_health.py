@@ -15,7 +15,7 @@ from feeder.server import BackgroundServer
 from feeder.store import Store
 from feeder.timeutil import iso_z, utcnow
 from feeder.web import create_app
-from tests.conftest import make_config
+from tests.common import make_config
 from tests.web.conftest import Site
 
 STALE_AFTER = 600

@@ -1,0 +1,45 @@
+"""Constants and helpers shared by the whole suite (a plain module: import it, not conftest)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from feeder import config as config_mod
+from feeder.config import Config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOW = datetime(2026, 6, 12, 10, 0, 0, tzinfo=UTC)
+"""A fixed "now" that suits the SMHI fixtures (see tests/fixtures/smhi/README.md)."""
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium, driven by Playwright (which cannot download its own browsers here)."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parents[1] / ".ci/node/node_modules/axe-core/axe.min.js"
+"""Installed by .ci/run (``npm install --prefix .ci/node axe-core@4.10``)."""
+
+TOPIC = {
+    "id": "handlingsplan-mot-vald",
+    "title": "Handlingsplan mot våld",
+    "match": ["handlingsplan mot våld", "mäns våld mot kvinnor", "våld i nära relationer"],
+}
+
+
+def make_config(tmp_path: Path, **overrides: object) -> Config:
+    """A valid config with storage in tmp_path; ``overrides`` replace top-level sections."""
+    data: dict[str, object] = {
+        "region": {"name": "Västernorrlands län", "county_id": 22},
+        "storage": {"database": "db.sqlite3", "output_dir": "public"},
+        "server": {"host": "127.0.0.1", "port": 8080},
+        "topics": [TOPIC],
+    }
+    data.update(overrides)
+    path = tmp_path / "config.yaml"
+    return config_mod.from_dict(data, path)
