@@ -14,7 +14,7 @@ from feeder.lifecycle import (
     next_change,
     state_of,
 )
-from tests.publish.conftest import HOUR, NOW, fire_risk, make_item
+from tests.builders import HOUR, NOW, fire_risk, make_item
 
 
 def test_end_of_says_why_and_since_when() -> None:

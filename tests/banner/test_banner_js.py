@@ -7,14 +7,8 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import (
-    FIRE,
-    Site,
-    alert,
-    banner_doc,
-    host_page,
-    wait_marks,
-)
+from tests.banner.documents import FIRE, alert, banner_doc
+from tests.banner.site import Site, host_page, wait_marks
 
 CRITICAL = alert(
     "vma:1", 5, "Viktigt meddelande till allmänheten: brand i Sundsvall",

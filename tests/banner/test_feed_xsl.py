@@ -10,8 +10,8 @@ from lxml import etree
 
 from feeder.publish import publish
 from feeder.store import Store
+from tests.builders import fire_risk, news
 from tests.common import NOW, TOPIC, make_config
-from tests.publish.conftest import fire_risk, news
 
 XSL = Path(__file__).resolve().parents[2] / "feeder" / "assets" / "feed.xsl"
 

@@ -13,58 +13,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from feeder import config as config_mod
 from feeder.config import Config
 from feeder.ladder import Level
 from feeder.model import Item
 from feeder.publish import publish
 from feeder.store import Store
+from tests.banner.documents import TOPIC, alert_item, alerts_scenario, make_config, real_now
+from tests.banner.site import Site, host_page, wait_marks
 from tests.common import AXE
-
-from .conftest import Site, host_page, wait_marks
-
-TOPIC = {"id": "handlingsplan-mot-vald", "title": "Handlingsplan mot våld",
-         "match": ["handlingsplan mot våld"]}
-HOUR = timedelta(hours=1)
-
-
-def _now() -> datetime:
-    """Real time: the browser compares ``expires`` with its own clock."""
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def _item(item_id: str, level: Level, title: str, now: datetime, **fields: Any) -> Item:
-    values: dict[str, Any] = {
-        "source": "notice", "level": level, "title": title, "body": "<p>Mer information.</p>",
-        "published": now - 2 * HOUR, "updated": now - 2 * HOUR, "expires": now + 6 * HOUR,
-    }
-    values.update(fields)
-    return Item(id=item_id, **values)
-
-
-def alerts_scenario(now: datetime) -> list[Item]:
-    return [
-        _item("smhi:100-22", Level.NOTICE, "Risk för skogsbrand i Västernorrlands län", now,
-              source="smhi", url="https://www.smhi.se/varningar",
-              body="<p>Det är mycket torrt i skog och mark.</p>"),
-        _item("notice:sundsvall", Level.WARNING, "Kokningsrekommendation i Sundsvall", now,
-              areas=("2281",), body="<p>Koka vattnet före användning.</p>"),
-        _item("notice:harnosand", Level.SEVERE, "Vattenläcka i Härnösand", now, areas=("2280",)),
-        _item("https://www.lansstyrelsen.se/nyheter/kraftsamling.html", Level.INFO,
-              "Kraftsamling mot våldet i Västernorrland", now, source="lansstyrelsen",
-              url="https://www.lansstyrelsen.se/nyheter/kraftsamling.html", expires=None,
-              body="<p>Länsstyrelsen antar en handlingsplan mot våld i nära relationer.</p>"),
-    ]
-
-
-def make_config(tmp_path: Path, public_url: str) -> Config:
-    data = {
-        "region": {"name": "Västernorrlands län", "county_id": 22},
-        "storage": {"database": "db.sqlite3", "output_dir": "public"},
-        "server": {"host": "127.0.0.1", "port": 8080, "public_url": public_url},
-        "topics": [TOPIC],
-    }
-    return config_mod.from_dict(data, tmp_path / "config.yaml")
 
 
 class Published:
@@ -90,7 +46,7 @@ def published(tmp_path: Path) -> Iterator[Published]:
 
 
 def test_publisher_writes_the_banner_script_and_the_stylesheet(published: Published) -> None:
-    published.publish(alerts_scenario(_now()), _now())
+    published.publish(alerts_scenario(real_now()), real_now())
     for name in ("banner.js", "feed.xsl", "banner.json", "banner.html"):
         assert (published.out / name).is_file(), name
     head = (published.out / "feed.atom").read_bytes().split(b"\n")[1]
@@ -102,7 +58,7 @@ def test_publisher_writes_the_banner_script_and_the_stylesheet(published: Publis
 def test_published_banner_for_a_municipality(
     page: Page, published: Published, host_site: Site
 ) -> None:
-    now = _now()
+    now = real_now()
     published.publish(alerts_scenario(now), now)
     doc = json.loads((published.out / "banner.json").read_bytes())
     assert [a["id"] for a in doc["alerts"]] == [
@@ -132,7 +88,7 @@ def test_published_banner_for_a_municipality(
 def test_iframe_fragment_without_javascript(
     browser: Browser, published: Published, host_site: Site
 ) -> None:
-    now = _now()
+    now = real_now()
     published.publish(alerts_scenario(now), now)
     ctx = browser.new_context(java_script_enabled=False)
     try:
@@ -221,8 +177,8 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 def test_axe_finds_nothing_serious_in_the_banner(
     page: Page, published: Published, host_site: Site
 ) -> None:
-    now = _now()
-    vma = _item("vma:1", Level.CRITICAL, "Viktigt meddelande till allmänheten", now,
+    now = real_now()
+    vma = alert_item("vma:1", Level.CRITICAL, "Viktigt meddelande till allmänheten", now,
                 url="https://www.krisinformation.se/vma", source="vma")
     items = [*alerts_scenario(now), vma]
     published.publish(items, now)
@@ -237,7 +193,7 @@ def test_axe_finds_nothing_serious_in_the_banner(
 
 
 def test_axe_finds_nothing_serious_in_the_feed_page(page: Page, published: Published) -> None:
-    published.publish(alerts_scenario(_now()), _now())
+    published.publish(alerts_scenario(real_now()), real_now())
     page.goto(published.site.url("/feed.atom"))
     _xslt_or_skip(page)
     assert axe_violations(page) == []
@@ -247,7 +203,7 @@ def test_the_axe_scan_reaches_into_the_banner(
     page: Page, published: Published, host_site: Site
 ) -> None:
     """The scan is not blind to the shadow root: spoil the contrast there and axe says so."""
-    published.publish(alerts_scenario(_now()), _now())
+    published.publish(alerts_scenario(real_now()), real_now())
     page.goto(host_page(host_site, published.site.url("/banner.js")))
     wait_marks(page, "loaded")
     page.evaluate(

@@ -14,9 +14,8 @@ from feeder.publish import publish
 from feeder.server import BackgroundServer
 from feeder.store import Store
 from feeder.web.app import create_app
-
-from .conftest import Site, host_page, wait_marks
-from .test_published import TOPIC, _now, alerts_scenario, make_config
+from tests.banner.documents import TOPIC, alerts_scenario, make_config, real_now
+from tests.banner.site import Site, host_page, wait_marks
 
 
 class Served:
@@ -32,8 +31,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
         port = probe.getsockname()[1]
     config = make_config(tmp_path, f"http://127.0.0.1:{port}/")
     with Store(config.storage.database) as store:
-        store.upsert(alerts_scenario(_now()), _now())
-        publish(store, config, _now())
+        store.upsert(alerts_scenario(real_now()), real_now())
+        publish(store, config, real_now())
         app = create_app(config, store, route_modules=())
         with BackgroundServer(app, port=port) as server:
             yield Served(server.url)

@@ -16,8 +16,7 @@ from feeder.model import SourceStatus
 from feeder.publish import banner, publish
 from feeder.publish.entry import build
 from feeder.store import Store
-
-from .conftest import HOUR, NOW, ConfigFactory, fire_risk, make_item, scenario
+from tests.builders import HOUR, NOW, ConfigFactory, fire_risk, make_item, scenario
 
 ALERT_KEYS = ["id", "level", "level_name", "title", "text", "url", "source", "starts",
               "expires", "updated", "areas"]

@@ -5,8 +5,7 @@ import uuid
 from feeder.ladder import Level
 from feeder.model import SourceStatus
 from feeder.publish import entry
-
-from .conftest import HOUR, NEWS_URL, NOW, fire_risk, make_item, news
+from tests.builders import HOUR, NEWS_URL, NOW, fire_risk, make_item, news
 
 
 def test_news_id_is_its_url_and_other_ids_are_real_uuids() -> None:

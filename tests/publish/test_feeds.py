@@ -17,8 +17,7 @@ from feeder.publish import publish
 from feeder.publish.outputs import render_all
 from feeder.status import statuses
 from feeder.store import Store
-
-from .conftest import (
+from tests.builders import (
     HOUR,
     NEWS_URL,
     NOW,

@@ -11,8 +11,7 @@ import pytest
 from feeder.config import Config
 from feeder.publish import publish
 from feeder.store import Store
-
-from .conftest import HOUR, NOW, TOPIC_ID, scenario
+from tests.builders import HOUR, NOW, TOPIC_ID, scenario
 
 
 class Page(HTMLParser):

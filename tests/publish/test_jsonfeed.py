@@ -12,8 +12,7 @@ import pytest
 from feeder.config import Config
 from feeder.publish import publish
 from feeder.store import Store
-
-from .conftest import HOUR, NEWS_URL, NOW, PUBLIC, TOPIC_ID, scenario
+from tests.builders import HOUR, NEWS_URL, NOW, PUBLIC, TOPIC_ID, scenario
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 

@@ -17,8 +17,7 @@ from feeder.errors import FeederError
 from feeder.ladder import Level
 from feeder.publish import fingerprint, publish
 from feeder.store import Store
-
-from .conftest import HOUR, NOW, TOPIC_ID, ConfigFactory, fire_risk, make_item, news, scenario
+from tests.builders import HOUR, NOW, TOPIC_ID, ConfigFactory, fire_risk, make_item, news, scenario
 
 OUTPUTS = sorted(
     [f"{name}.{ext}" for name in ("feed", "alerts", f"topics/{TOPIC_ID}")

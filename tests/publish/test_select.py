@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from feeder.ladder import Level
 from feeder.publish import select
-
-from .conftest import HOUR, NOW, fire_risk, make_item, news
+from tests.builders import HOUR, NOW, fire_risk, make_item, news
 
 
 def ids(items: list) -> list[str]:
