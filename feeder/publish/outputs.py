@@ -6,7 +6,6 @@ items per feed, that is a few hundred at most however large the database grows.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -14,7 +13,7 @@ from ..config import Config, Topic
 from ..ladder import ALERT_MIN
 from ..lifecycle import in_banner
 from ..model import Item, SourceStatus
-from ..topics import topics_for
+from ..topics import Matcher
 from . import assets, banner, feeds, index, jsonfeed, select
 from .entry import Entry, build, stale_note
 from .spec import FeedSpec
@@ -27,25 +26,15 @@ class Entries:
     """Entries and topic tags, made once per item and only when asked for."""
 
     def __init__(self, topics: Sequence[Topic], now: datetime) -> None:
-        self.topics = topics
         self.now = now
+        self._match = Matcher(topics)
         self._tags: dict[str, tuple[str, ...]] = {}
         self._entries: dict[str, Entry] = {}
-        self._words = [[w.lower() for w in phrase.split()] for t in topics for phrase in t.match]
-
-    def _may_match(self, item: Item) -> bool:
-        """A cheap test that never says no when :func:`topics_for` would say yes: every word
-        of some phrase occurs somewhere in the title, summary or (unescaped) body."""
-        if item.topics:
-            return True
-        text = f"{item.title}\n{item.summary}\n{html.unescape(item.body)}".lower()
-        return any(all(w in text for w in words) for words in self._words)
 
     def tags(self, item: Item) -> tuple[str, ...]:
         found = self._tags.get(item.id)
         if found is None:
-            found = topics_for(item, self.topics) if self._may_match(item) else ()
-            self._tags[item.id] = found
+            found = self._tags[item.id] = self._match(item)
         return found
 
     def __call__(self, items: Sequence[Item]) -> tuple[Entry, ...]:

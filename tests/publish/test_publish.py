@@ -17,6 +17,7 @@ from feeder.errors import FeederError
 from feeder.ladder import Level
 from feeder.publish import fingerprint, publish
 from feeder.store import Store
+from feeder.topics import topics_for
 from tests.builders import HOUR, NOW, TOPIC_ID, ConfigFactory, fire_risk, make_item, news, scenario
 
 OUTPUTS = sorted(
@@ -250,3 +251,19 @@ def test_unwritable_output_dir_is_a_clear_error(make_config: ConfigFactory, tmp_
         db.upsert([fire_risk()], NOW)
         with pytest.raises(FeederError, match=r"storage\.output_dir"):
             publish(db, cfg, NOW)
+
+
+def test_the_topic_feeds_agree_with_the_topic_rule(make_config: ConfigFactory) -> None:
+    # Inline markup splits the word in the HTML, not in the text: "vår kraftsamling".
+    cfg = make_config(topics=[{"id": "kraft", "title": "Kraftsamling", "match": ["kraftsamling"]}])
+    item = make_item("notice:spring", title="Våren i länet",
+                     body="<p>Nu börjar vår <strong>kraft</strong>samling.</p>")
+    assert topics_for(item, cfg.topics) == ("kraft",)
+    with Store(cfg.storage.database) as db:
+        db.upsert([item], NOW)
+        publish(db, cfg, NOW)
+    out = cfg.storage.output_dir
+    topic = json.loads((out / "topics" / "kraft.json").read_bytes())
+    assert [i["_feeder"]["id"] for i in topic["items"]] == ["notice:spring"]
+    (shown,) = json.loads((out / "feed.json").read_bytes())["items"]
+    assert shown["tags"] == ["info", "kraft"]
