@@ -114,6 +114,9 @@ class SourceStatus:
     last_error: str | None = None
     failures: int = 0
     stale_after: int = 0
+    stale_at: datetime | None = None
+    """When the source is (or will be) stale if nothing succeeds before then; None before any
+    poll. A moment at which the outputs change with no new data."""
 
 
 @dataclass(frozen=True, slots=True)

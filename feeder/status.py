@@ -28,6 +28,7 @@ def status_of(state: SourceState, stale_after: int, now: datetime) -> SourceStat
         last_error=state.last_error,
         failures=state.failures,
         stale_after=stale_after,
+        stale_at=stale_at,
     )
 
 

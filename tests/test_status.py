@@ -11,6 +11,7 @@ def test_fresh_ok_source() -> None:
     state = SourceState("smhi", last_success=NOW, state="ok", since=NOW - timedelta(days=1))
     s = status_of(state, 600, NOW + timedelta(seconds=599))
     assert (s.ok, s.stale, s.since) == (True, False, NOW - timedelta(days=1))
+    assert s.stale_at == NOW + timedelta(seconds=600)  # when it turns stale unless polled
 
 
 def test_stale_after_limit_with_deterministic_since() -> None:
@@ -32,6 +33,7 @@ def test_never_succeeded() -> None:
     new = SourceState("smhi")
     assert stale_moment(new, 600) is None
     assert status_of(new, 600, NOW).stale is False
+    assert status_of(new, 600, NOW).stale_at is None
     failing = SourceState("smhi", state="failing", since=NOW)
     assert status_of(failing, 600, NOW + timedelta(seconds=600)).stale is True
 

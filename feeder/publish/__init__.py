@@ -1,12 +1,21 @@
-"""Publishing: every output file in ``storage.output_dir`` from the database.
+"""Publishing: every output file in ``storage.output_dir`` from the database, in one pass.
 
-``publish(store, config, now)`` reads the items and source statuses, renders ``feed.*``,
-``alerts.*``, ``topics/<id>.*``, ``banner.json``, ``banner.html`` and ``index.html``, and writes
-only what changed (atomically, with a ``.gz`` beside each). When nothing it depends on changed
-since the last publish it renders nothing at all (see :mod:`.fingerprint`).
+``publish(store, config, now)`` runs four steps, each in its own module, under one lock per
+output folder (:func:`.writer.locked`):
 
-``next_change`` is the next instant at which the outputs would change with no new data (an item
-starts or expires, a source turns stale): the scheduler should publish again then.
+1. **load**: the source states (then :func:`feeder.status.statuses` at ``now``) and, unless the
+   :mod:`.fingerprint` shows that nothing the outputs depend on has changed (then nothing is
+   rendered or written at all), every stored item;
+2. **select** (:mod:`.plan`, with the rules of :mod:`.select`, :mod:`feeder.lifecycle` and
+   :mod:`feeder.topics`): one :class:`~.plan.Plan` holding what every output shows, its entries
+   built once, the feeds' dates and the next moment something changes;
+3. **render** (:mod:`.render`: :mod:`.feeds`, :mod:`.jsonfeed`, :mod:`.banner`, :mod:`.index`,
+   :mod:`.assets`): bytes from the plan, pure;
+4. **write** (:mod:`.writer`): only what changed, atomically, with a ``.gz`` beside each; then
+   the fingerprint of this publish.
+
+``PublishResult.next_change`` is the next instant at which the outputs would change with no new
+data (an item starts or expires, a source turns stale): the scheduler should publish again then.
 """
 
 from __future__ import annotations
@@ -17,14 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .. import lifecycle
 from ..config import Config
 from ..errors import FeederError
-from ..status import stale_moment, statuses
+from ..status import statuses
 from ..store import Store
 from ..timeutil import to_utc, utcnow
-from . import fingerprint, writer
-from .outputs import render_all
+from . import fingerprint, plan, render, writer
 
 __all__ = ["PublishResult", "publish"]
 
@@ -55,39 +62,26 @@ def publish(store: Store, config: Config, now: datetime | None = None) -> Publis
 def _publish(store: Store, config: Config, now: datetime, out: Path) -> PublishResult:
     started = time.perf_counter()
     with writer.locked(out):
-        states = store.source_states()
-        current = statuses(config, states, now)
+        # 1. load (the statuses first: with the fingerprint they may show there is nothing to do)
+        current = statuses(config, store.source_states(), now)
         digest = fingerprint.inputs(store.data_version(), current, config)
         stamp = fingerprint.read(out)
         if stamp is not None and stamp.covers(digest, now, out):
             return PublishResult([], False, stamp.next_change)
-
         fingerprint.clear(out)
         writer.remove_leftovers(out)
         items = store.items()
-        previous = _read(out / "banner.json")
-        files = render_all(items, current, config, now, previous)
+        # 2. select, once
+        chosen = plan.make(items, current, config, now)
+        # 3. render
+        files = render.outputs(chosen, writer.read(out / "banner.json"))
+        # 4. write
         changed = writer.write_all(out, files)
-        changed += writer.remove_stale_topics(out, (t.id for t in config.topics))
-
-        moments = [lifecycle.next_change(items, now)]
-        for name in config.enabled_sources:
-            state = states.get(name)
-            if state is not None:
-                moments.append(stale_moment(state, config.sources[name].stale_after))
-        upcoming = [m for m in moments if m is not None and m > now]
-        next_change = min(upcoming, default=None)
-        fingerprint.write(out, digest, now, next_change, files)
+        changed += writer.remove_stale_topics(out, (t.id for t in chosen.topics))
+        fingerprint.write(out, digest, now, chosen.next_change, files)
     log.info(
         "published %d items in %.0f ms: %s",
         len(items), (time.perf_counter() - started) * 1000,
         ", ".join(changed) if changed else "nothing changed",
     )
-    return PublishResult(changed, True, next_change)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+    return PublishResult(changed, True, chosen.next_change)

@@ -1,4 +1,5 @@
-"""The static outputs (``banner.js``, ``feed.xsl``) as ``{relative_name: bytes}``.
+"""The static outputs (``banner.js``, ``feed.xsl``) as ``{relative_name: bytes}``; part of step 3
+of a publish (load → select → **render** → write), the same whatever the plan.
 
 They come from the ``feeder.assets`` package data, byte for byte, so the result is the same on
 every call and every machine; the publisher writes them into ``output_dir`` like any other output

@@ -1,4 +1,6 @@
-"""The banner: ``banner.json`` (PRODUCT.md shape) and ``banner.html`` (no-JS page for an iframe).
+"""The banner: ``banner.json`` (PRODUCT.md shape) and ``banner.html`` (no-JS page for an iframe),
+from the plan's banner alerts and source statuses; part of step 3 of a publish (load → select →
+**render** → write).
 
 Both are pure. ``generated`` in banner.json is when the content last changed: when the new
 content equals the previous file's (apart from ``generated``), the previous bytes are kept.
@@ -8,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from html import escape
 from typing import Any
 
 from ..model import SourceStatus
 from ..timeutil import iso_z, swedish
-from .entry import Entry, stale_note
+from .entry import Entry
+from .plan import Plan
 
 CSS = """
 *{box-sizing:border-box}
@@ -99,19 +101,13 @@ def _dump(doc: Mapping[str, Any]) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_json(
-    region: str,
-    alerts: Sequence[Entry],
-    statuses: Mapping[str, SourceStatus],
-    now: datetime,
-    previous: bytes | None = None,
-) -> bytes:
+def render_json(plan: Plan, previous: bytes | None = None) -> bytes:
     """banner.json. ``previous`` (the file as it is) is returned unchanged when only its
-    ``generated`` differs from the new content; otherwise ``generated`` is ``now``."""
-    doc = document(region, alerts, statuses)
+    ``generated`` differs from the new content; otherwise ``generated`` is the plan's instant."""
+    doc = document(plan.region, plan.banner, plan.statuses)
     if previous is not None and _same_content(doc, previous):
         return previous
-    doc["generated"] = iso_z(now)
+    doc["generated"] = iso_z(plan.now)
     return _dump(doc)
 
 
@@ -145,10 +141,9 @@ def _article(entry: Entry) -> str:
     )
 
 
-def render_html(
-    region: str, alerts: Sequence[Entry], statuses: Mapping[str, SourceStatus]
-) -> bytes:
+def render_html(plan: Plan) -> bytes:
     """A small, complete, accessible page (no script) showing the banner alerts."""
+    region, alerts = plan.region, plan.banner
     heading = f"Varningar och meddelanden för {region}"
     body = [f'<h1 class="sr">{escape(heading)}</h1>']
     if alerts:
@@ -161,9 +156,8 @@ def render_html(
         body.append(
             f'<p class="empty">Inga aktuella varningar eller meddelanden för {escape(region)}.</p>'
         )
-    note = stale_note(statuses)
-    if note:
-        body.append(f'<p class="stale">{escape(note)}</p>')
+    if plan.stale_note:
+        body.append(f'<p class="stale">{escape(plan.stale_note)}</p>')
     page = (
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -1,8 +1,9 @@
 """One item as every output shows it: safe title, body, link, ids, level text and end mark.
 
-Built once per item and publish run, then shared by all renderers, so that every output says
-the same thing. Items are re-sanitised here (titles stripped of markup, bodies through nh3, links
-only http/https): whatever reached the store, nothing a source or an editor typed can run script.
+Built once per item and publish run (by the plan, step 2 of load → select → render → write),
+then shared by all renderers, so that every output says the same thing. Items are re-sanitised
+here (titles stripped of markup, bodies through nh3, links only http/https): whatever reached
+the store, nothing a source or an editor typed can run script.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..ladder import Level
 from ..lifecycle import End, State, effective_updated, end_of
-from ..model import SOURCE_NAMES, Item, SourceStatus
+from ..model import SOURCE_NAMES, Item
 from ..text import plain_text, sanitize_html, shorten
 from ..timeutil import swedish
 
@@ -116,22 +116,4 @@ def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
         level_text=level_text(item.level),
         source=credit,
         topics=topics,
-    )
-
-
-def stale_note(statuses: Mapping[str, SourceStatus]) -> str:
-    """One Swedish sentence naming the stale sources, or "" when none is stale."""
-    stale = [s for s in statuses.values() if s.stale]
-    if not stale:
-        return ""
-    parts = []
-    for status in stale:
-        name = source_label(status.name)
-        if status.last_success is not None:
-            parts.append(f"{name} (senast hämtat {swedish(status.last_success)})")
-        else:
-            parts.append(f"{name} (aldrig hämtat)")
-    return (
-        "Obs! Uppgifterna från " + ", ".join(parts)
-        + " kunde inte uppdateras och kan vara inaktuella."
     )

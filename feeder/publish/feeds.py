@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom 1.0 from a :class:`FeedSpec`. The only module that imports feedgen.
+"""RSS 2.0 and Atom 1.0 of one feed of the plan (a :class:`FeedSpec`); part of step 3 of a
+publish (load → select → **render** → write). The only module that imports feedgen.
 
 feedgen 1.0.0 traps handled here (DEVELOPERS.md): the ``self`` link is added first and the
 ``alternate`` link last (RSS takes the channel link from the last one added); ``updated`` comes
@@ -96,24 +97,7 @@ def _atom(fg: FeedGenerator, spec: FeedSpec) -> bytes:
     return _styled(bytes(fg.atom_str(pretty=True)), spec)
 
 
-def render_both(spec: FeedSpec) -> tuple[bytes, bytes]:
-    """(RSS 2.0, Atom 1.0) from one feedgen generator."""
+def render(spec: FeedSpec) -> tuple[bytes, bytes]:
+    """(RSS 2.0, Atom 1.0) of one feed, from one feedgen generator."""
     fg = _generator(spec)
     return _rss(fg, spec), _atom(fg, spec)
-
-
-def render_rss(spec: FeedSpec) -> bytes:
-    return _rss(_generator(spec), spec)
-
-
-def render_atom(spec: FeedSpec) -> bytes:
-    return _atom(_generator(spec), spec)
-
-
-def render(spec: FeedSpec, fmt: str) -> bytes:
-    """``fmt`` is ``rss`` or ``atom``."""
-    if fmt == "rss":
-        return render_rss(spec)
-    if fmt == "atom":
-        return render_atom(spec)
-    raise ValueError(f"unknown feed format {fmt!r}")

@@ -1,5 +1,8 @@
 """Skipping work: a fingerprint of everything the outputs depend on, kept in ``output_dir``.
 
+Read in step 1 of a publish (**load** → select → render → write), before the items are loaded,
+and written after step 4.
+
 The outputs are a pure function of the items, the source statuses, the relevant config, the code
 and the instant -- and the instant matters only at known moments (an item starts or expires, a
 source turns stale). So a publish records the digest of its inputs and the window
@@ -30,7 +33,9 @@ from .writer import atomic_write
 FILE = ".fingerprint"
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
-_OUTPUT_MODULES = ("ladder.py", "model.py", "status.py", "text.py", "timeutil.py", "topics.py")
+_OUTPUT_MODULES = (
+    "ladder.py", "lifecycle.py", "model.py", "status.py", "text.py", "timeutil.py", "topics.py",
+)
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""``index.html``: a readable Swedish page for people who open the feed address in a browser.
+"""``index.html``: a readable Swedish page for people who open the feed address in a browser;
+part of step 3 of a publish (load → select → **render** → write), from the plan.
 
 Current alerts, the latest items, links to subscribe to every feed, and how each source is doing
 (ok, failing or stale, since when, in Europe/Stockholm time). Every value is escaped; the only
@@ -7,16 +8,15 @@ HTML taken from items is their sanitised body.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
 from ..config import Topic
 from ..model import SourceStatus
 from ..timeutil import iso_z, swedish
-from .entry import Entry, source_label, stale_note
-
-LATEST = 20
+from .entry import Entry, source_label
+from .plan import Plan
 
 CSS = """
 body{margin:0 auto;max-width:48rem;padding:1rem;color:#1b1b1b;background:#fff;
@@ -110,43 +110,34 @@ def _subscribe(topics: Sequence[Topic]) -> str:
     return "<ul>" + "".join(rows) + "</ul>"
 
 
-def render(
-    *,
-    title: str,
-    description: str,
-    region: str,
-    alerts: Sequence[Entry],
-    latest: Sequence[Entry],
-    statuses: Mapping[str, SourceStatus],
-    topics: Sequence[Topic],
-) -> bytes:
-    """The page. ``alerts``: the active alerts; ``latest``: the main feed's entries, in order."""
-    parts = [f"<h1>{escape(title)}</h1>", f"<p>{escape(description)}</p>"]
-    note = stale_note(statuses)
-    if note:
-        parts.append(f'<p class="stale">{escape(note)}</p>')
+def render(plan: Plan) -> bytes:
+    """The page: the plan's current alerts, its latest items, every feed, every source."""
+    title, region = plan.title, plan.region
+    parts = [f"<h1>{escape(title)}</h1>", f"<p>{escape(plan.description)}</p>"]
+    if plan.stale_note:
+        parts.append(f'<p class="stale">{escape(plan.stale_note)}</p>')
     parts.append("<h2>Aktuella varningar och meddelanden</h2>")
-    if alerts:
-        parts.extend(_alert(entry) for entry in alerts)
+    if plan.current:
+        parts.extend(_alert(entry) for entry in plan.current)
     else:
         parts.append(f"<p>Just nu finns inga varningar eller meddelanden för {escape(region)}.</p>")
     parts.append("<h2>Senaste</h2>")
-    if latest:
+    if plan.latest:
         items = "".join(
             f"<li>{_title(entry, 'h3')}{_meta(entry)}"
             + (f"<p>{escape(entry.summary)}</p>" if entry.summary else "")
             + "</li>"
-            for entry in latest[:LATEST]
+            for entry in plan.latest
         )
         parts.append(f'<ul class="items">{items}</ul>')
     else:
         parts.append("<p>Inget publicerat än.</p>")
     parts.append("<h2>Prenumerera</h2>")
     parts.append("<p>Lägg in en av adresserna i din flödesläsare.</p>")
-    parts.append(_subscribe(topics))
+    parts.append(_subscribe(plan.topics))
     parts.append(JSON_FEED_NOTE)
     parts.append("<h2>Källor</h2>")
-    rows = "".join(_state(s) for s in statuses.values())
+    rows = "".join(_state(s) for s in plan.statuses.values())
     parts.append(
         '<table><thead><tr><th scope="col">Källa</th><th scope="col">Läge</th>'
         f'<th scope="col">Sedan</th></tr></thead><tbody>{rows}</tbody></table>'

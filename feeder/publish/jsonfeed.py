@@ -1,4 +1,5 @@
-"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1) from a :class:`FeedSpec`.
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of one feed of the plan (a
+:class:`FeedSpec`); part of step 3 of a publish (load → select → **render** → write).
 
 Each item carries the standard fields plus our extension object ``_feeder`` (level, level name,
 source, starts, expires, ended, areas). Times are UTC ISO 8601 with ``Z``.

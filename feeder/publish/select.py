@@ -1,7 +1,11 @@
-"""What goes where: pure selection and ordering of items for every output.
+"""What goes where: the pure rules that choose and order the items of every output.
+
+Part of step 2 of a publish (load → **select** → render → write): :func:`feeder.publish.plan.make`
+calls these once per publish and keeps the answers in its :class:`~feeder.publish.plan.Plan`.
 
 No I/O and no clock: everything that depends on time takes ``now``. An item's state and banner
-membership are :mod:`feeder.lifecycle`'s; the rules here (PRODUCT.md):
+membership are :mod:`feeder.lifecycle`'s and topic membership is :mod:`feeder.topics`'s; the
+rules here (PRODUCT.md):
 
 - drafts (``status != "published"``) never appear anywhere;
 - an item whose ``starts`` is still in the future appears nowhere until then;
@@ -13,7 +17,8 @@ membership are :mod:`feeder.lifecycle`'s; the rules here (PRODUCT.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..ladder import ALERT_MIN, Level
@@ -35,30 +40,55 @@ def banner_alerts(items: Iterable[Item], min_level: Level, now: datetime) -> lis
     return sorted(chosen, key=_by_priority)
 
 
-def feed_order(items: Iterable[Item], now: datetime) -> list[Item]:
+@dataclass(frozen=True, slots=True)
+class Order:
+    """The visible items in feed order, in two parts."""
+
+    alerts: tuple[Item, ...]
+    """The active alerts (``notice`` and up), in banner order: every feed starts with them."""
+    rest: tuple[Item, ...]
+    """Every other visible item, by when it last changed (newest first), then id."""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return self.alerts + self.rest
+
+
+def order(items: Iterable[Item], now: datetime) -> Order:
     """Visible items in feed order: active alerts first (as in the banner), then the rest by date
     (when last changed, newest first, then id)."""
-    shown = visible(items, now)
-    alerts = [item for item in shown if in_banner(item, ALERT_MIN, now)]
-    alert_ids = {item.id for item in alerts}
-    rest = [item for item in shown if item.id not in alert_ids]
+    alerts: list[Item] = []
+    rest: list[Item] = []
+    for item in items:
+        if is_visible(item, now):
+            (alerts if in_banner(item, ALERT_MIN, now) else rest).append(item)
     rest.sort(key=lambda item: item.id)
     rest.sort(key=lambda item: effective_updated(item, now), reverse=True)
-    return sorted(alerts, key=_by_priority) + rest
+    return Order(tuple(sorted(alerts, key=_by_priority)), tuple(rest))
 
 
-def alerts_only(ordered: Sequence[Item]) -> list[Item]:
+def alerts_only(ordered: Iterable[Item]) -> list[Item]:
     """The alerts feed: items at or above ``notice``, keeping the order given."""
     return [item for item in ordered if item.level >= ALERT_MIN]
 
 
-def in_topic(
-    ordered: Sequence[Item], topic_id: str, topics: Mapping[str, tuple[str, ...]]
-) -> list[Item]:
-    """Items tagged with ``topic_id`` (``topics`` maps item id to its topic ids), in order."""
-    return [item for item in ordered if topic_id in topics.get(item.id, ())]
-
-
-def cap(ordered: Sequence[Item], max_items: int) -> list[Item]:
-    """The first ``max_items`` items (``feeds.max_items``)."""
-    return list(ordered[:max_items])
+def by_topic(
+    ordered: Iterable[Item],
+    topic_ids: Sequence[str],
+    tags: Callable[[Item], tuple[str, ...]],
+    limit: int,
+) -> dict[str, list[Item]]:
+    """Each topic's first ``limit`` items, keeping the order given; ``tags`` is the topic rule
+    (:class:`feeder.topics.Matcher`). Stops reading as soon as every topic is full."""
+    members: dict[str, list[Item]] = {topic_id: [] for topic_id in topic_ids}
+    open_topics = sum(1 for chosen in members.values() if len(chosen) < limit)
+    for item in ordered:
+        if open_topics == 0:
+            break
+        for topic_id in tags(item):
+            chosen = members.get(topic_id)
+            if chosen is not None and len(chosen) < limit:
+                chosen.append(item)
+                if len(chosen) == limit:
+                    open_topics -= 1
+    return members

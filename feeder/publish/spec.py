@@ -1,4 +1,5 @@
-"""What one feed holds, independent of its format (RSS, Atom, JSON Feed)."""
+"""What one feed holds, independent of its format (RSS, Atom, JSON Feed): a part of the plan
+(step 2 of load → select → render → write) that :mod:`.feeds` and :mod:`.jsonfeed` render."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Writing outputs: atomically, with a precompressed ``.gz`` beside each, and only when changed.
+"""Step 4 of a publish (load → select → render → **write**): outputs written atomically, with a
+precompressed ``.gz`` beside each, and only when changed; one publisher at a time per folder.
 
 A file is replaced by writing a temporary file in the same folder, fsync-ing it and
 ``os.replace``-ing it over the old one, so a reader (nginx, ``feeder run``, a test thread) sees
@@ -26,7 +27,8 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
-def _read(path: Path) -> bytes | None:
+def read(path: Path) -> bytes | None:
+    """The file's bytes, or None when there is no such file."""
     try:
         return path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
@@ -58,7 +60,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     a matching ``.gz`` (only checked for existence, never recompressed).
     """
     gz_path = path.with_name(path.name + ".gz")
-    if _read(path) == data and gz_path.is_file():
+    if read(path) == data and gz_path.is_file():
         return False
     atomic_write(gz_path, gzip_bytes(data))
     atomic_write(path, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,8 +14,7 @@ import pytest
 from feeder.config import Config
 from feeder.ladder import Level
 from feeder.model import SourceStatus
-from feeder.publish import banner, publish
-from feeder.publish.entry import build
+from feeder.publish import banner, plan, publish
 from feeder.store import Store
 from tests.builders import HOUR, NOW, ConfigFactory, fire_risk, make_item, scenario
 
@@ -108,15 +108,15 @@ def test_stale_source_marked(db: Store, cfg: Config, out: Path) -> None:
     assert "Obs! Uppgifterna från SMHI" in page
 
 
-def test_generated_is_kept_when_only_it_would_change() -> None:
+def test_generated_is_kept_when_only_it_would_change(cfg: Config) -> None:
     status = {"smhi": SourceStatus("smhi", ok=True, stale=False, since=NOW - HOUR)}
-    alerts = [build(fire_risk(), NOW)]
-    first = banner.render_json("Län", alerts, status, NOW)
-    again = banner.render_json("Län", alerts, status, NOW + HOUR, previous=first)
+    first = banner.render_json(plan.make([fire_risk()], status, cfg, NOW))
+    later = plan.make([fire_risk()], status, cfg, NOW + HOUR)
+    again = banner.render_json(later, previous=first)
     assert again is first
-    changed = banner.render_json("Län", [], status, NOW + HOUR, previous=first)
+    changed = banner.render_json(replace(later, banner=()), previous=first)
     assert json.loads(changed)["generated"] == "2026-06-12T11:00:00Z"
-    broken = banner.render_json("Län", alerts, status, NOW + HOUR, previous=b"{not json")
+    broken = banner.render_json(later, previous=b"{not json")
     assert json.loads(broken)["generated"] == "2026-06-12T11:00:00Z"
 
 
@@ -146,10 +146,12 @@ def test_banner_html_is_a_small_accessible_page(site: Path) -> None:
     assert len(page.encode()) < 20_000
 
 
-def test_banner_html_escapes_every_value() -> None:
+def test_banner_html_escapes_every_value(cfg: Config) -> None:
     evil = make_item("notice:x", level=Level.SEVERE, title='"><script>alert(1)</script>',
                      body="<p>a &lt;b&gt; c</p>", url='https://x.se/"onmouseover="alert(1)')
-    page = banner.render_html('Län <i>"', [build(evil, NOW)], {}).decode()
+    shown = plan.make([evil], {}, cfg, NOW)
+    assert [e.item.id for e in shown.banner] == ["notice:x"]
+    page = banner.render_html(replace(shown, region='Län <i>"')).decode()
     assert "<script" not in page and "<i>" not in page
     assert 'onmouseover="' not in page
     assert re.search(r"a &lt;b&gt; c", page)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 
 from feeder.ladder import Level
-from feeder.model import SourceStatus
 from feeder.publish import entry
 from tests.builders import HOUR, NEWS_URL, NOW, fire_risk, make_item, news
 
@@ -66,17 +65,6 @@ def test_ended_items_are_marked() -> None:
     assert withdrawn.title.startswith("Avslutad: ") and "återkallades" in withdrawn.content
     running = entry.build(fire_risk(), NOW)
     assert not running.title.startswith("Avslutad") and running.end is None
-
-
-def test_stale_note_names_the_stale_sources() -> None:
-    ok = SourceStatus("smhi", ok=True, stale=False, since=NOW - HOUR)
-    stale = SourceStatus("lansstyrelsen", ok=False, stale=True, since=NOW - HOUR,
-                         last_success=NOW - 3 * HOUR)
-    never = SourceStatus("vma", ok=False, stale=True, since=NOW - HOUR)
-    assert entry.stale_note({"smhi": ok}) == ""
-    note = entry.stale_note({"smhi": ok, "lansstyrelsen": stale, "vma": never})
-    assert "Länsstyrelsen (senast hämtat 12 juni 2026 kl. 09.00)" in note
-    assert "Sveriges Radio (VMA) (aldrig hämtat)" in note and "SMHI" not in note
 
 
 def test_entry_text_keeps_blocks_apart() -> None:

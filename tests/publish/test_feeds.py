@@ -13,8 +13,7 @@ import pytest
 from lxml import etree
 
 from feeder.config import Config
-from feeder.publish import publish
-from feeder.publish.outputs import render_all
+from feeder.publish import plan, publish, render
 from feeder.status import statuses
 from feeder.store import Store
 from tests.builders import (
@@ -192,8 +191,8 @@ def test_cap_on_items_per_feed(make_config: ConfigFactory) -> None:
 def test_feed_bytes_do_not_depend_on_the_clock(db: Store, cfg: Config) -> None:
     items = scenario()
     current = statuses(cfg, {}, NOW)
-    first = render_all(items, current, cfg, NOW)
-    later = render_all(items, current, cfg, NOW + timedelta(minutes=30))
+    first = render.outputs(plan.make(items, current, cfg, NOW))
+    later = render.outputs(plan.make(items, current, cfg, NOW + timedelta(minutes=30)))
     for name, data in first.items():
         if name != "banner.json":  # generated: when content changed (see test_banner)
             assert later[name] == data, name

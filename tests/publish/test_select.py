@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from feeder.ladder import Level
+from feeder.model import Item
 from feeder.publish import select
 from tests.builders import HOUR, NOW, fire_risk, make_item, news
 
 
-def ids(items: list) -> list[str]:
+def ids(items: Iterable[Item]) -> list[str]:
     return [item.id for item in items]
 
 
@@ -63,8 +66,10 @@ def test_feed_order_puts_active_alerts_first_then_the_rest_by_date() -> None:
         make_item("notice:draft", status="draft", updated=NOW),
         make_item("notice:future", starts=NOW + HOUR, updated=NOW),
     ]
-    order = ids(select.feed_order(items, NOW))
-    assert order == [
+    order = select.order(items, NOW)
+    assert ids(order.alerts) == ["notice:warning", "smhi:notice"]
+    assert ids(order.items) == ids(order.alerts) + ids(order.rest)
+    assert ids(order.items) == [
         "notice:warning",  # active alerts by level ...
         "smhi:notice",
         "notice:info-new",  # ... then everything by date, newest first
@@ -80,10 +85,28 @@ def test_drafts_and_future_items_are_not_visible_until_they_start() -> None:
     assert select.visible([later, draft], NOW + HOUR) == [later]
 
 
-def test_alerts_only_topics_and_cap() -> None:
+def test_alerts_only_keeps_the_order() -> None:
     items = [make_item(f"notice:{n}", level=Level(1 + n % 5)) for n in range(10)]
     alerts = select.alerts_only(items)
     assert all(item.level >= Level.NOTICE for item in alerts) and len(alerts) == 8
-    tags = {"notice:1": ("t",), "notice:3": ("t", "u")}
-    assert ids(select.in_topic(items, "t", tags)) == ["notice:1", "notice:3"]
-    assert ids(select.cap(items, 3)) == ["notice:0", "notice:1", "notice:2"]
+    assert ids(alerts) == [item.id for item in items if item.level >= Level.NOTICE]
+
+
+def test_by_topic_takes_each_topics_first_items_and_stops_when_all_are_full() -> None:
+    items = [make_item(f"notice:{n}") for n in range(10)]
+    tags = {"notice:1": ("t",), "notice:3": ("t", "u"), "notice:4": ("t",), "notice:6": ("u",),
+            "notice:8": ("t",)}
+    asked: list[str] = []
+
+    def tag(item: Item) -> tuple[str, ...]:
+        asked.append(item.id)
+        return tags.get(item.id, ("other",))
+
+    members = select.by_topic(items, ["t", "u", "empty"], tag, 2)
+    assert {k: ids(v) for k, v in members.items()} == {
+        "t": ["notice:1", "notice:3"], "u": ["notice:3", "notice:6"], "empty": [],
+    }
+    assert asked == ids(items)  # "empty" never fills: every item is asked about once
+    asked.clear()
+    members = select.by_topic(items, ["t", "u"], tag, 2)
+    assert asked == ids(items[:7])  # both full at notice:6: the rest is never tagged
