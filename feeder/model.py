@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .ladder import Level
+from .ladder import ALERT_MIN, Level
 from .timeutil import iso_z
 
 SOURCE_NAMES = {
@@ -54,7 +54,9 @@ class Item:
 
     @property
     def is_alert(self) -> bool:
-        return self.level >= Level.NOTICE
+        """At or above :data:`~feeder.ladder.ALERT_MIN`: in ``alerts.*``, and may reach the
+        banner."""
+        return self.level >= ALERT_MIN
 
     def content_hash(self) -> str:
         """A hash of everything that, when changed upstream, makes a new version."""

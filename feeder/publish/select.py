@@ -26,10 +26,6 @@ from ..lifecycle import effective_updated, in_banner, is_visible
 from ..model import Item
 
 
-def visible(items: Iterable[Item], now: datetime) -> list[Item]:
-    return [item for item in items if is_visible(item, now)]
-
-
 def _by_priority(item: Item) -> tuple[int, float, str]:
     return (-int(item.level), -item.updated.timestamp(), item.id)
 
@@ -69,7 +65,7 @@ def order(items: Iterable[Item], now: datetime) -> Order:
 
 def alerts_only(ordered: Iterable[Item]) -> list[Item]:
     """The alerts feed: items at or above ``notice``, keeping the order given."""
-    return [item for item in ordered if item.level >= ALERT_MIN]
+    return [item for item in ordered if item.is_alert]
 
 
 def by_topic(

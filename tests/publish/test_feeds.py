@@ -13,8 +13,7 @@ import pytest
 from lxml import etree
 
 from feeder.config import Config
-from feeder.publish import plan, publish, render
-from feeder.status import statuses
+from feeder.publish import publish
 from feeder.store import Store
 from tests.builders import (
     HOUR,
@@ -186,16 +185,6 @@ def test_cap_on_items_per_feed(make_config: ConfigFactory) -> None:
         e.id for e in parse(out / "feed.rss").entries
     ]
     assert len(parse(out / "feed.atom").entries) == 3
-
-
-def test_feed_bytes_do_not_depend_on_the_clock(db: Store, cfg: Config) -> None:
-    items = scenario()
-    current = statuses(cfg, {}, NOW)
-    first = render.outputs(plan.make(items, current, cfg, NOW))
-    later = render.outputs(plan.make(items, current, cfg, NOW + timedelta(minutes=30)))
-    for name, data in first.items():
-        if name != "banner.json":  # generated: when content changed (see test_banner)
-            assert later[name] == data, name
 
 
 def test_entries_of_the_same_second_get_distinct_atom_updated(

@@ -81,8 +81,8 @@ def test_feed_order_puts_active_alerts_first_then_the_rest_by_date() -> None:
 def test_drafts_and_future_items_are_not_visible_until_they_start() -> None:
     later = make_item("notice:later", starts=NOW + HOUR)
     draft = make_item("notice:draft", status="draft")
-    assert select.visible([later, draft], NOW) == []
-    assert select.visible([later, draft], NOW + HOUR) == [later]
+    assert select.order([later, draft], NOW).items == ()
+    assert select.order([later, draft], NOW + HOUR).items == (later,)
 
 
 def test_alerts_only_keeps_the_order() -> None:
