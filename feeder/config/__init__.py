@@ -33,7 +33,6 @@ from .model import (
     Topic,
 )
 from .reader import (
-    KEYS_SEEN,
     Section,
     http_url,
     level_check,
@@ -170,7 +169,10 @@ def _read_notices(root: Section, topic_ids: set[str]) -> tuple[StandingNotice, .
 
 def from_dict(data: object, path: Path | None = None) -> Config:
     """Validate a parsed YAML document. Relative storage paths are relative to ``path``'s folder."""
-    root = Section(data, "")
+    return _read(Section(data, ""), path)
+
+
+def _read(root: Section, path: Path | None) -> Config:
     base = path.parent if path is not None else Path.cwd()
     region = _read_region(root)
 
@@ -257,15 +259,16 @@ def load(path: Path | str | None = None) -> Config:
 
 def known_keys() -> set[str]:
     """Every key path the loader reads (``topics[].id`` style), for the documentation test."""
-    KEYS_SEEN.clear()
-    from_dict(
+    root = Section(
         {
             "topics": [{"id": "x", "title": "X", "match": ["x"]}],
             "notices": [{"id": "n", "title": "N"}],
             "sources": {spec.name: {} for spec in SPECS},
-        }
+        },
+        "",
     )
-    return set(KEYS_SEEN)
+    _read(root, None)
+    return root.seen
 
 
 def secret_key() -> bytes | None:

@@ -19,9 +19,9 @@ from .base import (
     SourceBase,
     SourceSpec,
 )
-from .registry import NAMES, SOURCES, SPECS, build_sources, source_class
+from .registry import NAMES, SOURCES, SPECS, build_sources
 
 __all__ = [
     "NAMES", "SOURCES", "SPECS", "ParseContext", "Parsed", "PollContext", "PollResult", "Setting",
-    "Source", "SourceBase", "SourceSpec", "build_sources", "source_class",
+    "Source", "SourceBase", "SourceSpec", "build_sources",
 ]

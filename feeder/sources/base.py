@@ -186,7 +186,10 @@ class PollResult:
 class Source(Protocol):
     """One configured upstream source, as :mod:`feeder.poll` and the application use it."""
 
-    spec: ClassVar[SourceSpec]
+    @property
+    def spec(self) -> SourceSpec:
+        """What the source declares about itself (a class attribute of feeder's sources)."""
+        ...
 
     @property
     def name(self) -> str: ...

@@ -20,7 +20,7 @@ from .vma import VmaSource
 if TYPE_CHECKING:
     from ..config import Config
 
-__all__ = ["NAMES", "SOURCES", "SPECS", "build_sources", "source_class"]
+__all__ = ["NAMES", "SOURCES", "SPECS", "build_sources"]
 
 SOURCES: tuple[type[SourceBase], ...] = (
     SmhiSource,
@@ -35,13 +35,6 @@ NAMES: tuple[str, ...] = tuple(spec.name for spec in SPECS)
 """The closed set of source names (the keys under ``sources:``)."""
 
 _BY_NAME = {cls.spec.name: cls for cls in SOURCES}
-if len(_BY_NAME) != len(SOURCES):  # pragma: no cover - a mistake in the list above
-    raise RuntimeError("two sources share a name")
-
-
-def source_class(name: str) -> type[SourceBase]:
-    """The class of the source called ``name``; ``KeyError`` for an unknown name."""
-    return _BY_NAME[name]
 
 
 def build_sources(config: Config) -> dict[str, Source]:

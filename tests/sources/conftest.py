@@ -1,6 +1,6 @@
 """Fixtures of the source tests. Helpers live in plain modules: :mod:`tests.sources.support`
 (SMHI, raw HTTP), :mod:`tests.sources.news_support` (the county's news site) and
-:mod:`tests.sources.cases` (the parser cases)."""
+:mod:`tests.sources.parse_cases` (the parser cases)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import argparse
 import difflib
 import sys
 
-from tests.sources.cases import (
+from tests.sources.parse_cases import (
     CASES,
     DEFAULT_CONTEXT,
     EXPECTED,

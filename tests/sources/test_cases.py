@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from feeder.sources import NAMES
-from tests.sources.cases import CASES, EXPECTED, cases, fixture_twin, input_of, inputs
+from tests.sources.parse_cases import CASES, EXPECTED, cases, fixture_twin, input_of, inputs
 from tests.sources.regen import TODO
 
 

@@ -23,7 +23,7 @@ from feeder.sources import Source, build_sources, krisinformation
 from feeder.sources.base import ParseContext, Parsed
 from feeder.store import Store
 from feeder.text import sanitize_html
-from tests.sources.cases import Case, cases, expected_result, run
+from tests.sources.parse_cases import Case, cases, expected_result, run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "krisinformation"
 PATH = "/v3/news"

@@ -20,7 +20,6 @@ from feeder.sources import news_dates, news_parser
 from feeder.sources.base import ParseContext
 from feeder.sources.news_entries import ListEntry, article_pattern, canonical_url
 from feeder.text import plain_text
-from tests.sources.cases import Case, cases, expected_result, run
 from tests.sources.news_support import (
     ARTICLES,
     KRAFTSAMLING,
@@ -32,6 +31,7 @@ from tests.sources.news_support import (
     seed_paragraphs,
     utc,
 )
+from tests.sources.parse_cases import Case, cases, expected_result, run
 
 BASE = REAL_ORIGIN + ARTICLES
 REGION = Region("Västernorrlands län", 22, {})

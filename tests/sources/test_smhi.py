@@ -20,7 +20,7 @@ from feeder.sources import smhi
 from feeder.sources.base import ParseContext, Parsed
 from feeder.sources.smhi import WARNINGS_PAGE
 from feeder.text import plain_text
-from tests.sources.cases import Case, cases, expected_result, run
+from tests.sources.parse_cases import Case, cases, expected_result, run
 from tests.sources.support import NOW, WARNING_FILES, fixture_bytes, fixture_json
 
 COUNTY_NAMES = {

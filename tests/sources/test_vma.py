@@ -15,7 +15,7 @@ from feeder.ladder import Level
 from feeder.lifecycle import State, state_of
 from feeder.sources import vma
 from feeder.text import sanitize_html
-from tests.sources.cases import Case, cases, expected_result, run
+from tests.sources.parse_cases import Case, cases, expected_result, run
 from tests.sources.vma_support import (
     EXPIRES,
     FIXTURES,
