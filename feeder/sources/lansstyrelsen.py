@@ -163,8 +163,7 @@ def _all_failed(failures: Sequence[_Failure], method: str) -> SourceError:
     reasons = "; ".join(dict.fromkeys(failure.reason for failure in failures))
     message = f"all {len(failures)} articles failed (first: {first_url}): {reasons}"
     if method == "pattern" or all(failure.kind == "layout" for failure in failures):
-        prefix = "" if message.startswith("layout changed") else "layout changed: "
-        return LayoutChangedError(NAME, prefix + message)
+        return LayoutChangedError(NAME, f"layout changed: {message}")
     return SourceError(NAME, message)
 
 

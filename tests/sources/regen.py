@@ -57,9 +57,9 @@ def regenerate(case: Case, *, write: bool) -> bool:
     new = dump(data)
     if new == old:
         return False
+    name = f"cases/{case.source}/{case.expected.name}"
     sys.stdout.writelines(difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True),
-        str(case.expected.relative_to(CASES.parent)), "regenerated",
+        old.splitlines(keepends=True), new.splitlines(keepends=True), name, "regenerated",
     ))
     if write:
         case.expected.write_text(new, encoding="utf-8")
