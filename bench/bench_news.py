@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -31,7 +32,9 @@ sys.path.insert(0, str(ROOT))
 from feeder.config import from_dict  # noqa: E402
 from feeder.fetch import Fetcher  # noqa: E402
 from feeder.poll import poll_source  # noqa: E402
-from feeder.sources.news_parser import parse_article, parse_list  # noqa: E402
+from feeder.sources import build_sources  # noqa: E402
+from feeder.sources.base import ParseContext  # noqa: E402
+from feeder.sources.news_parser import parse, parse_article  # noqa: E402
 from feeder.store import Store  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lansstyrelsen"
@@ -80,13 +83,17 @@ def bench_parse(rounds: int) -> None:
     list_url = ORIGIN + LIST_PATH
     bodies = [(FIXTURES / PAGES[i % 2][0]).read_bytes() for i in range(COUNT)]
     urls = [ORIGIN + p for p in article_paths()]
-    entries = parse_list(list_page(ORIGIN), list_url)
+    region = from_dict({}).region
+    now = datetime.now(UTC)
+    list_context = ParseContext(region, now, list_url)
+    entries = parse(list_page(ORIGIN), list_context).items
+    contexts = [ParseContext(region, now, url) for url in urls]
 
     def articles() -> None:
-        for body, url, entry in zip(bodies, urls, entries, strict=True):
-            parse_article(body, url, entry)
+        for body, context, entry in zip(bodies, contexts, entries, strict=True):
+            parse_article(body, context, entry)
 
-    per_list = timed(lambda: parse_list(list_body, list_url), rounds)
+    per_list = timed(lambda: parse(list_body, list_context), rounds)
     per_batch = timed(articles, rounds)
     size = sum(len(b) for b in bodies) / COUNT
     print(f"parse list page ({len(list_body)} bytes, 8 entries): {per_list * 1000:.2f} ms")
@@ -148,11 +155,12 @@ def bench_poll(etag: str | None) -> bool:
             Path(tmp) / "config.yaml",
         )
         with Store(config.storage.database) as store, Fetcher(config.http) as fetcher:
+            source = build_sources(config)["lansstyrelsen"]
             label = f"ETag {etag}" if etag else "no validators"
             for name in ("first poll", "unchanged poll"):
                 Site.log = []
                 start = time.perf_counter()
-                out = poll_source("lansstyrelsen", store, config, fetcher, sleep=lambda s: None)
+                out = poll_source(source, store, config, fetcher, sleep=lambda s: None)
                 took = (time.perf_counter() - start) * 1000
                 articles = [p for p in Site.log if p != LIST_PATH]
                 state = "304" if out.not_modified else "200"

@@ -128,6 +128,7 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
     from .fetch import Fetcher
     from .notices import load_standing
     from .poll import poll_sources
+    from .sources import build_sources
 
     names = list(dict.fromkeys(args.sources)) or config.enabled_sources
     for name in names:
@@ -140,7 +141,8 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
     try:
         with _open_store(config) as store:
             load_standing(store, config, now=utcnow())
-            outcomes = poll_sources(names, store, config, fetcher,
+            sources = build_sources(config)
+            outcomes = poll_sources([sources[n] for n in names], store, config, fetcher,
                                     respect_backoff=not args.force)
             changed = _publish(store, config)
     finally:

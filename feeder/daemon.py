@@ -22,6 +22,7 @@ from .notices import load_standing
 from .poll import poll_source
 from .publish import PublishResult, publish
 from .scheduler import Scheduler
+from .sources import build_sources
 from .store import Store
 from .timeutil import utcnow
 from .web import OutputCache, create_app
@@ -45,9 +46,10 @@ def setup_logging(level: int = logging.INFO) -> None:
 def build(config: Config, store: Store, fetcher: Fetcher) -> tuple[Scheduler, OutputCache]:
     """The scheduler of ``feeder run`` and the output cache it refreshes after each publish."""
     cache = OutputCache.for_config(config)
+    sources = build_sources(config)
 
     def poll(name: str, sleep: Callable[[float], None]) -> object:
-        return poll_source(name, store, config, fetcher, sleep=sleep)
+        return poll_source(sources[name], store, config, fetcher, sleep=sleep)
 
     def publish_all() -> PublishResult:
         return publish(store, config)

@@ -15,7 +15,9 @@ Polite and robust:
 
 Every failure is a :class:`~feeder.errors.SourceError` whose reason is one short sentence a
 person can act on ("HTTP 503 Service Unavailable", "timed out after 20 s", "response larger
-than 5000000 bytes", "cannot connect to example.org: Connection refused").
+than 5000000 bytes", "cannot connect to example.org: Connection refused"), with the library's
+exception chained as its cause. An HTTP error status is a :class:`HTTPStatusError` carrying the
+status as data (``upstream_status``), so callers never read it from the message.
 
 Backoff after failures is not done here: :mod:`feeder.poll` records the failure and decides when
 to try again (honouring ``retry_after``). A :class:`Fetcher` keeps one ``requests.Session`` per
@@ -33,19 +35,38 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from http.client import BadStatusLine, RemoteDisconnected
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import ReadTimeoutError
 
 from . import USER_AGENT
-from .config import HttpSettings
 from .errors import SourceError
 
-__all__ = ["Fetcher", "Response", "parse_retry_after"]
+if TYPE_CHECKING:
+    from .config import HttpSettings
+
+__all__ = ["Fetcher", "HTTPStatusError", "Response", "parse_retry_after"]
 
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 5
+
+
+class HTTPStatusError(SourceError):
+    """The upstream answered with an HTTP error status (4xx/5xx): ``upstream_status``.
+
+    ``status`` stays the status *feeder* answers with (502, as for every source error);
+    ``retry_after`` is set from ``Retry-After`` on 429 and 503.
+    """
+
+    code = "upstream-status"
+
+    def __init__(
+        self, source: str, message: str, upstream_status: int, retry_after: float | None = None
+    ) -> None:
+        super().__init__(source, message, retry_after=retry_after)
+        self.upstream_status = upstream_status
 
 
 @dataclass(frozen=True)
@@ -101,24 +122,24 @@ class Fetcher:
                 stream=True,
                 allow_redirects=True,
             )
-        except requests.exceptions.ConnectTimeout:
+        except requests.exceptions.ConnectTimeout as exc:
             raise SourceError(
                 source,
                 f"cannot connect to {_host(url)}: timed out after {_secs(s.connect_timeout)}",
-            ) from None
-        except requests.exceptions.ReadTimeout:
-            raise SourceError(source, f"timed out after {_secs(s.read_timeout)}") from None
-        except requests.exceptions.TooManyRedirects:
-            raise SourceError(source, f"more than {MAX_REDIRECTS} redirects") from None
+            ) from exc
+        except requests.exceptions.ReadTimeout as exc:
+            raise SourceError(source, f"timed out after {_secs(s.read_timeout)}") from exc
+        except requests.exceptions.TooManyRedirects as exc:
+            raise SourceError(source, f"more than {MAX_REDIRECTS} redirects") from exc
         except requests.exceptions.SSLError as exc:
-            raise SourceError(source, f"TLS error with {_host(url)}: {_root(exc)}") from None
+            raise SourceError(source, f"TLS error with {_host(url)}: {_root(exc)}") from exc
         except requests.exceptions.ConnectionError as exc:
-            raise SourceError(source, _connection_reason(url, exc)) from None
+            raise SourceError(source, _connection_reason(url, exc)) from exc
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                 requests.exceptions.InvalidSchema) as exc:
-            raise SourceError(source, f"invalid URL {url!r}: {exc}") from None
+            raise SourceError(source, f"invalid URL {url!r}: {exc}") from exc
         except requests.exceptions.RequestException as exc:
-            raise SourceError(source, f"request failed: {_root(exc)}") from None
+            raise SourceError(source, f"request failed: {_root(exc)}") from exc
         with resp:
             return self._finish(resp, source)
 
@@ -166,7 +187,7 @@ class Fetcher:
                 retry_after = parse_retry_after(headers.get("Retry-After"))
                 if retry_after is not None:
                     reason += f" (retry after {math.ceil(retry_after)} s)"
-            raise SourceError(source, reason, retry_after=retry_after)
+            raise HTTPStatusError(source, reason, status, retry_after=retry_after)
         if not 200 <= status < 300:
             raise SourceError(source, f"unexpected HTTP {status} {_phrase(status, resp.reason)}")
         body = self._read_body(resp, source)
@@ -198,9 +219,9 @@ class Fetcher:
         )
         try:
             body = self._read_chunks(resp, source)
-        except Exception:
+        except Exception as exc:
             if expired.is_set():
-                raise too_slow from None
+                raise too_slow from exc
             raise
         finally:
             watchdog.cancel()
@@ -225,18 +246,18 @@ class Fetcher:
         except requests.exceptions.ChunkedEncodingError as exc:
             raise SourceError(
                 source, f"truncated response: the body ended early ({_root(exc)})"
-            ) from None
-        except requests.exceptions.ContentDecodingError:
-            raise SourceError(source, "response body could not be decompressed") from None
+            ) from exc
+        except requests.exceptions.ContentDecodingError as exc:
+            raise SourceError(source, "response body could not be decompressed") from exc
         except requests.exceptions.ConnectionError as exc:
             if _caused_by(exc, ReadTimeoutError):
                 raise SourceError(
                     source, f"timed out after {_secs(self.settings.read_timeout)}"
                     f" while reading the response ({size} bytes read)"
-                ) from None
-            raise SourceError(source, f"connection lost while reading: {_root(exc)}") from None
+                ) from exc
+            raise SourceError(source, f"connection lost while reading: {_root(exc)}") from exc
         except requests.exceptions.RequestException as exc:
-            raise SourceError(source, f"reading the response failed: {_root(exc)}") from None
+            raise SourceError(source, f"reading the response failed: {_root(exc)}") from exc
         return b"".join(parts)
 
 

@@ -42,8 +42,8 @@ class Level(IntEnum):
         if isinstance(value, int):
             try:
                 return cls(value)
-            except ValueError:
-                raise ValueError(f"unknown level {value!r}; use 1-5") from None
+            except ValueError as exc:
+                raise ValueError(f"unknown level {value!r}; use 1-5") from exc
         text = str(value).strip().lower()
         if text.isdigit():
             return cls.parse(int(text))

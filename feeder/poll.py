@@ -2,6 +2,10 @@
 
 The same for every source. A failure of any kind is recorded with its reason and never deletes,
 ends or rewrites stored items; an unexpected exception in a source is a failure too, never a crash.
+
+The sources are :class:`~feeder.sources.base.Source` objects, one per enabled source, built once
+from the config (:func:`feeder.sources.build_sources`) and kept: a source may remember things
+between polls (SMHI remembers the last body it parsed).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import datetime, timedelta
 from .config import Config
 from .errors import FeederError, SourceError
 from .fetch import Fetcher
-from .sources import PollContext, poller
+from .sources import PollContext, Source
 from .store import Store
 from .timeutil import iso_z, utcnow
 
@@ -52,7 +56,7 @@ def backoff_delay(
 
 
 def poll_source(
-    name: str,
+    source: Source,
     store: Store,
     config: Config,
     fetcher: Fetcher,
@@ -61,9 +65,11 @@ def poll_source(
     sleep: Callable[[float], None] = time.sleep,
     respect_backoff: bool = True,
 ) -> PollOutcome:
+    """Poll ``source`` once (unless it is backing off after failures), store what it found, end
+    what vanished from a complete list, and record the success or the failure."""
     now = now or utcnow()
     started = time.perf_counter()
-    source = config.sources[name]
+    name = source.name
     state = store.source_state(name)
     outcome = PollOutcome(source=name, ok=False)
     if respect_backoff and state.retry_at is not None and now < state.retry_at:
@@ -72,16 +78,17 @@ def poll_source(
         _log(outcome)
         return outcome
     known = {item.id: item for item in store.items(name)}
-    ctx = PollContext(config, source, state, known, now, fetcher, sleep)
+    ctx = PollContext(config, source.config, state, known, now, fetcher, sleep)
     try:
-        result = poller(name)(ctx)
+        result = source.poll(ctx)
     except SourceError as exc:
-        _fail(store, config, outcome, exc.reason, now, exc.retry_after)
+        _fail(store, source, config, outcome, exc.reason, now, exc.retry_after)
     except FeederError as exc:
-        _fail(store, config, outcome, str(exc), now, None)
+        _fail(store, source, config, outcome, str(exc), now, None)
     except Exception as exc:  # a bug in a parser must not stop the other sources
         log.exception("source %s raised unexpectedly", name)
-        _fail(store, config, outcome, f"internal error: {type(exc).__name__}: {exc}", now, None)
+        _fail(store, source, config, outcome, f"internal error: {type(exc).__name__}: {exc}",
+              now, None)
     else:
         outcome.ok = True
         outcome.not_modified = result.not_modified
@@ -98,7 +105,7 @@ def poll_source(
             name, now, etag=result.etag, last_modified=result.last_modified,
             keep_validators=result.not_modified
             and result.etag is None and result.last_modified is None,
-            stale_after=source.stale_after,
+            stale_after=source.config.stale_after,
         )
     outcome.duration = time.perf_counter() - started
     _log(outcome)
@@ -107,6 +114,7 @@ def poll_source(
 
 def _fail(
     store: Store,
+    source: Source,
     config: Config,
     outcome: PollOutcome,
     reason: str,
@@ -114,7 +122,7 @@ def _fail(
     retry_after: float | None,
 ) -> None:
     failures = store.source_state(outcome.source).failures + 1
-    interval = config.sources[outcome.source].interval
+    interval = source.config.interval
     delay = backoff_delay(failures, interval, config.http.backoff_max)
     if retry_after is not None:
         delay = max(delay, min(retry_after, float(config.http.backoff_max)))
@@ -125,7 +133,7 @@ def _fail(
 
 
 def poll_sources(
-    names: Iterable[str],
+    sources: Iterable[Source],
     store: Store,
     config: Config,
     fetcher: Fetcher,
@@ -134,10 +142,11 @@ def poll_sources(
     sleep: Callable[[float], None] = time.sleep,
     respect_backoff: bool = True,
 ) -> list[PollOutcome]:
+    """:func:`poll_source` for each source in turn; one outcome each, in the same order."""
     return [
-        poll_source(n, store, config, fetcher, now=now, sleep=sleep,
+        poll_source(source, store, config, fetcher, now=now, sleep=sleep,
                     respect_backoff=respect_backoff)
-        for n in names
+        for source in sources
     ]
 
 

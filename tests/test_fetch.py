@@ -15,14 +15,15 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from feeder import USER_AGENT
 from feeder.config import HttpSettings
 from feeder.errors import SourceError
-from feeder.fetch import Fetcher, parse_retry_after
-from tests.sources.conftest import RawServer
+from feeder.fetch import Fetcher, HTTPStatusError, parse_retry_after
+from tests.sources.support import RawServer
 
 SETTINGS = HttpSettings(connect_timeout=1.0, read_timeout=0.3, max_bytes=10_000, backoff_max=60)
 
@@ -125,6 +126,9 @@ def test_error_statuses(fetcher: Fetcher, httpserver: HTTPServer, status: int, r
     error = fail(fetcher, httpserver.url_for("/w.json"))
     assert error.reason == reason
     assert error.retry_after is None
+    # the status as data, for callers that tell "missing" from "failing" (never by the text)
+    assert isinstance(error, HTTPStatusError) and error.upstream_status == status
+    assert error.status == 502  # what feeder itself answers with, as for any source error
 
 
 @pytest.mark.parametrize("status", [429, 503])
@@ -226,7 +230,9 @@ def test_complete_chunked_stream(fetcher: Fetcher, raw: RawServer) -> None:
 def test_corrupt_gzip(fetcher: Fetcher, raw: RawServer) -> None:
     raw.payload = (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n"
                    b"0123456789")
-    assert fail(fetcher, raw.url).reason == "response body could not be decompressed"
+    error = fail(fetcher, raw.url)
+    assert error.reason == "response body could not be decompressed"
+    assert isinstance(error.__cause__, requests.exceptions.ContentDecodingError)
 
 
 def test_no_response_within_the_read_timeout(fetcher: Fetcher, raw: RawServer) -> None:
@@ -268,6 +274,8 @@ def test_connection_refused(fetcher: Fetcher) -> None:
     sock.close()  # nothing listens there now
     error = fail(fetcher, f"http://127.0.0.1:{port}/w.json")
     assert error.reason == "cannot connect to 127.0.0.1: Connection refused"
+    assert not isinstance(error, HTTPStatusError)
+    assert isinstance(error.__cause__, requests.exceptions.ConnectionError)  # chained
 
 
 def test_invalid_url(fetcher: Fetcher) -> None:

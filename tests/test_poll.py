@@ -17,19 +17,16 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from feeder.poll import backoff_delay, poll_sources
-from feeder.sources import smhi
+from feeder.config import SourceConfig
+from feeder.errors import SourceError
+from feeder.ladder import Level
+from feeder.model import Item
+from feeder.poll import backoff_delay, poll_source, poll_sources
+from feeder.sources import PollContext, PollResult, SourceSpec, smhi
 from feeder.status import statuses
-from tests.sources.conftest import NOW, SMHI_PATH, RawServer, SmhiEnv, fixture_bytes
+from tests.sources.support import NOW, SMHI_PATH, RawServer, SmhiEnv, fixture_bytes
 
 LATER = NOW + timedelta(minutes=2)
-
-
-@pytest.fixture(autouse=True)
-def _forget_smhi_bodies() -> Iterator[None]:
-    smhi.reset_memo()
-    yield
-    smhi.reset_memo()
 
 
 @pytest.fixture
@@ -160,7 +157,7 @@ def test_a_bug_in_the_parser_is_a_recorded_failure(
     def boom(*_args: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(smhi, "parse_all", boom)
+    monkeypatch.setattr(smhi, "parse", boom)
     env.serve("ibww_updated.json")
     outcome = env.poll(now=LATER)
     assert outcome.error == "internal error: RuntimeError: boom"
@@ -285,7 +282,47 @@ def test_never_succeeded_is_stale_after_its_first_failure(env: SmhiEnv) -> None:
     assert statuses(env.config, states, NOW + timedelta(seconds=600))["smhi"].stale
 
 
-def test_poll_sources_runs_each_named_source(env: SmhiEnv) -> None:
+def test_poll_sources_runs_each_source_given(env: SmhiEnv) -> None:
     env.serve("ibww_mixed_levels.json")
-    [outcome] = poll_sources(["smhi"], env.store, env.config, env.fetcher, now=NOW)
+    [outcome] = poll_sources([env.source], env.store, env.config, env.fetcher, now=NOW)
     assert outcome.source == "smhi" and outcome.ok and len(outcome.inserted) == 2
+
+
+class _Listed:
+    """A source that is not one of feeder's: anything with the Source protocol can be polled."""
+
+    spec = SourceSpec(name="smhi", title="t", display_name="SMHI", url="https://x.se/", interval=60)
+
+    def __init__(self, config: SourceConfig, result: PollResult | Exception) -> None:
+        self._config = config
+        self.result = result
+        self.contexts: list[PollContext] = []
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def config(self) -> SourceConfig:
+        return self._config
+
+    def poll(self, ctx: PollContext) -> PollResult:
+        self.contexts.append(ctx)
+        if isinstance(self.result, Exception):
+            raise self.result
+        return self.result
+
+
+def test_poll_source_needs_only_the_source_protocol(env: SmhiEnv) -> None:
+    item = Item(id="smhi:1-2", source="smhi", level=Level.NOTICE, title="T", body="<p>B</p>",
+                published=NOW, updated=NOW)
+    source = _Listed(env.config.sources["smhi"], PollResult([item], complete=True, etag='"e"'))
+    outcome = poll_source(source, env.store, env.config, env.fetcher, now=NOW)
+    assert outcome.ok and outcome.inserted == ["smhi:1-2"]
+    [ctx] = source.contexts
+    assert (ctx.source, ctx.now, ctx.known) == (env.config.sources["smhi"], NOW, {})
+    assert env.store.source_state("smhi").etag == '"e"'
+    source.result = SourceError("smhi", "upstream says no")
+    failed = poll_source(source, env.store, env.config, env.fetcher, now=LATER)
+    assert failed.error == "upstream says no" and not failed.ok
+    assert source.contexts[-1].known == {"smhi:1-2": env.store.get("smhi:1-2")}

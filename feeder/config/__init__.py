@@ -16,12 +16,11 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
-from ..ladder import Level
+from ..ladder import DEFAULT_BANNER_MIN, Level
+from ..sources.base import Setting, SourceSpec
+from ..sources.registry import SPECS
 from ..timeutil import parse_iso
 from .model import (
-    DEFAULT_INTERVALS,
-    DEFAULT_URLS,
-    KNOWN_SOURCES,
     Banner,
     Config,
     Feeds,
@@ -34,7 +33,6 @@ from .model import (
     Topic,
 )
 from .reader import (
-    KEYS_SEEN,
     Section,
     http_url,
     level_check,
@@ -45,9 +43,9 @@ from .reader import (
 )
 
 __all__ = [
-    "DEFAULT_INTERVALS", "DEFAULT_URLS", "KNOWN_SOURCES", "Banner", "Config", "Feeds",
-    "HttpSettings", "Region", "Server", "SourceConfig", "StandingNotice", "Storage", "Topic",
-    "default_path", "from_dict", "known_keys", "load", "secret_key",
+    "Banner", "Config", "Feeds", "HttpSettings", "Region", "Server", "SourceConfig",
+    "StandingNotice", "Storage", "Topic", "default_path", "from_dict", "known_keys", "load",
+    "secret_key",
 ]
 
 
@@ -78,33 +76,40 @@ def _read_region(root: Section) -> Region:
 
 
 def _read_sources(root: Section) -> dict[str, SourceConfig]:
+    """``sources``: one entry per source of the registry, each with its own keys."""
     sec = root.section("sources")
-    out: dict[str, SourceConfig] = {}
-    for name in KNOWN_SOURCES:
-        src = sec.section(name)
-        enabled_default = name in ("smhi", "lansstyrelsen") or name in sec.data
-        enabled = src.get("enabled", bool, enabled_default)
-        url = src.get("url", str, DEFAULT_URLS[name], check=http_url)
-        interval = src.get("interval", int, DEFAULT_INTERVALS[name], check=positive)
-        stale_after = src.get("stale_after", int, max(interval * 4, 600), check=positive)
-        if stale_after < interval:
-            raise ConfigError(
-                f"must be at least the interval ({interval} s), got {stale_after}",
-                src.key("stale_after"),
-            )
-        extra: dict[str, Any] = {}
-        if name == "lansstyrelsen":
-            extra["max_articles"] = src.get("max_articles", int, 10, check=positive)
-            extra["article_delay"] = src.get(
-                "article_delay", float, 1.0,
-                check=lambda v: None if v >= 0 else f"must be 0 or more, got {v}",
-            )
-        if name == "krisinformation":
-            extra["level"] = Level.parse(src.get("level", (str, int), "info", check=level_check))
-        src.finish()
-        out[name] = SourceConfig(name, enabled, url, interval, stale_after, **extra)
+    out = {spec.name: _read_source(sec, spec) for spec in SPECS}
     sec.finish()
     return out
+
+
+def _read_source(sources: Section, spec: SourceSpec) -> SourceConfig:
+    src = sources.section(spec.name)
+    enabled = src.get("enabled", bool, spec.enabled_by_default or spec.name in sources.data)
+    url = src.get("url", str, spec.url, check=http_url)
+    interval = src.get("interval", int, spec.interval, check=positive)
+    stale_after = src.get("stale_after", int, spec.default_stale_after(interval), check=positive)
+    if stale_after < interval:
+        raise ConfigError(
+            f"must be at least the interval ({interval} s), got {stale_after}",
+            src.key("stale_after"),
+        )
+    settings = {setting.key: _read_setting(src, setting) for setting in spec.settings}
+    src.finish()
+    return SourceConfig(spec.name, enabled, url, interval, stale_after, settings)
+
+
+def _read_setting(src: Section, setting: Setting[Any]) -> object:
+    """One of a source's own keys, validated and converted as its :class:`Setting` says."""
+    value = src.get(setting.key, setting.accepts or setting.kind, None, check=setting.check)
+    if value is None:
+        return setting.default
+    if setting.convert is not None:
+        try:
+            value = setting.convert(value)
+        except ValueError as exc:
+            raise ConfigError(str(exc), src.key(setting.key)) from exc
+    return value
 
 
 def _read_topics(root: Section) -> tuple[Topic, ...]:
@@ -123,9 +128,6 @@ def _read_topics(root: Section) -> tuple[Topic, ...]:
         entry.finish()
         topics.append(Topic(tid, title.strip(), tuple(w.strip() for w in words)))
     return tuple(topics)
-
-
-NOTICE_KEYS = ("title", "body", "level", "starts", "expires", "url", "topics", "areas")
 
 
 def _read_notices(root: Section, topic_ids: set[str]) -> tuple[StandingNotice, ...]:
@@ -150,9 +152,9 @@ def _read_notices(root: Section, topic_ids: set[str]) -> tuple[StandingNotice, .
                 text = value.isoformat() if hasattr(value, "isoformat") else str(value)
                 try:
                     parse_iso(text)
-                except ValueError:
+                except ValueError as exc:
                     raise ConfigError(f"must be an ISO 8601 time, got {value!r}",
-                                      entry.key(key)) from None
+                                      entry.key(key)) from exc
                 fields[key] = text
         fields["url"] = entry.get("url", str, None, check=http_url)
         fields["topics"] = entry.get("topics", list, [])
@@ -167,7 +169,10 @@ def _read_notices(root: Section, topic_ids: set[str]) -> tuple[StandingNotice, .
 
 def from_dict(data: object, path: Path | None = None) -> Config:
     """Validate a parsed YAML document. Relative storage paths are relative to ``path``'s folder."""
-    root = Section(data, "")
+    return _read(Section(data, ""), path)
+
+
+def _read(root: Section, path: Path | None) -> Config:
     base = path.parent if path is not None else Path.cwd()
     region = _read_region(root)
 
@@ -185,7 +190,8 @@ def from_dict(data: object, path: Path | None = None) -> Config:
     sv.finish()
 
     bn = root.section("banner")
-    min_level = Level.parse(bn.get("min_level", (str, int), "notice", check=level_check))
+    min_level = Level.parse(
+        bn.get("min_level", (str, int), DEFAULT_BANNER_MIN, check=level_check))
     bn.finish()
 
     fd = root.section("feeds")
@@ -237,31 +243,32 @@ def load(path: Path | str | None = None) -> Config:
     path = Path(path) if path is not None else default_path()
     try:
         raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"config file {str(path)!r} not found") from None
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {str(path)!r} not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {str(path)!r}: {exc}") from None
+        raise ConfigError(f"cannot read config file {str(path)!r}: {exc}") from exc
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", exc)
-        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from exc
     return from_dict(data, path.resolve())
 
 
 def known_keys() -> set[str]:
     """Every key path the loader reads (``topics[].id`` style), for the documentation test."""
-    KEYS_SEEN.clear()
-    from_dict(
+    root = Section(
         {
             "topics": [{"id": "x", "title": "X", "match": ["x"]}],
             "notices": [{"id": "n", "title": "N"}],
-            "sources": {name: {} for name in KNOWN_SOURCES},
-        }
+            "sources": {spec.name: {} for spec in SPECS},
+        },
+        "",
     )
-    return set(KEYS_SEEN)
+    _read(root, None)
+    return root.seen
 
 
 def secret_key() -> bytes | None:

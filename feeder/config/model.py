@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..ladder import Level
-
-KNOWN_SOURCES = ("smhi", "lansstyrelsen", "vma", "krisinformation")
-
-DEFAULT_URLS = {
-    "smhi": "https://opendata-download-warnings.smhi.se/ibww/api/version/1/warning.json",
-    "lansstyrelsen": "https://www.lansstyrelsen.se/vasternorrland/om-oss/nyheter-och-press/nyheter---vasternorrland.html",
-    "vma": "https://vmaapi.sr.se/api/v3/alerts",
-    "krisinformation": "https://api.krisinformation.se/v3/news",
-}
-DEFAULT_INTERVALS = {"smhi": 120, "lansstyrelsen": 900, "vma": 60, "krisinformation": 300}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +56,16 @@ class HttpSettings:
 
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
+    """``sources.<name>``: the keys every source has, and the source's own (``settings``)."""
+
     name: str
     enabled: bool
     url: str
     interval: int
     stale_after: int
-    max_articles: int = 10
-    article_delay: float = 1.0
-    level: Level = Level.INFO
+    settings: Mapping[str, object] = field(default_factory=dict)
+    """The source's own keys (its ``spec.settings``), validated and converted, by key. Read them
+    through the source's :class:`~feeder.sources.base.Setting` objects (typed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +94,6 @@ class Config:
     sources: dict[str, SourceConfig]
     topics: tuple[Topic, ...]
     notices: tuple[StandingNotice, ...] = field(default=())
-
-    def source(self, name: str) -> SourceConfig:
-        return self.sources[name]
 
     @property
     def enabled_sources(self) -> list[str]:

@@ -12,13 +12,16 @@ from ..ladder import Level
 
 T = TypeVar("T")
 
-KEYS_SEEN: set[str] = set()
-
 
 class Section:
-    """One mapping of the YAML file, read key by key with the key's dotted path in every error."""
+    """One mapping of the YAML file, read key by key with the key's dotted path in every error.
 
-    def __init__(self, data: object, path: str) -> None:
+    ``seen`` collects the generic path of every key read (``topics[].id``), whether present or
+    not; a section and the sections read from it share one set (the documentation test lists the
+    keys from it).
+    """
+
+    def __init__(self, data: object, path: str, seen: set[str] | None = None) -> None:
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -26,6 +29,7 @@ class Section:
         self.data: dict[str, Any] = data
         self.path = path
         self.used: set[str] = set()
+        self.seen: set[str] = seen if seen is not None else set()
 
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
@@ -39,7 +43,7 @@ class Section:
         required: bool = False,
         check: Callable[[Any], str | None] | None = None,
     ) -> Any:
-        KEYS_SEEN.add(_generic(self.key(name)))
+        self.seen.add(_generic(self.key(name)))
         self.used.add(name)
         if name not in self.data or self.data[name] is None:
             if required:
@@ -60,12 +64,12 @@ class Section:
         return value
 
     def section(self, name: str) -> Section:
-        KEYS_SEEN.add(_generic(self.key(name)))
+        self.seen.add(_generic(self.key(name)))
         self.used.add(name)
-        return Section(self.data.get(name), self.key(name))
+        return Section(self.data.get(name), self.key(name), self.seen)
 
     def items(self, name: str) -> Iterator[Section]:
-        KEYS_SEEN.add(_generic(self.key(name)))
+        self.seen.add(_generic(self.key(name)))
         self.used.add(name)
         value = self.data.get(name)
         if value is None:
@@ -73,7 +77,7 @@ class Section:
         if not isinstance(value, list):
             raise ConfigError(f"must be a list, got {_kind(value)}", self.key(name))
         for index, entry in enumerate(value):
-            yield Section(entry, f"{self.key(name)}[{index}]")
+            yield Section(entry, f"{self.key(name)}[{index}]", self.seen)
 
     def finish(self) -> None:
         unknown = sorted(set(self.data) - self.used, key=str)

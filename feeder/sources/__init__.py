@@ -1,27 +1,27 @@
-"""Upstream sources. Each module exposes ``poll(ctx: PollContext) -> PollResult``.
+"""Upstream sources: one module each, listed in :mod:`feeder.sources.registry`.
 
-A source's parsing is pure (``parse(bytes, ...) -> list[Item]``); its ``poll`` only fetches
-through the context's fetcher and hands the parsed items back. Storing, ending vanished items and
-recording failures happen in :mod:`feeder.poll`, the same way for every source.
+The contract (:mod:`feeder.sources.base`): a source declares its name, defaults and own config
+keys (:class:`SourceSpec`); an instance per enabled source (:func:`build_sources`) polls with
+``poll(ctx: PollContext) -> PollResult``; its parsing is pure, ``parse(body: bytes, ctx:
+ParseContext) -> Parsed``. Storing, ending vanished items and recording failures happen in
+:mod:`feeder.poll`, the same way for every source.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from .base import (
+    ParseContext,
+    Parsed,
+    PollContext,
+    PollResult,
+    Setting,
+    Source,
+    SourceBase,
+    SourceSpec,
+)
+from .registry import NAMES, SOURCES, SPECS, build_sources
 
-from .base import PollContext, PollResult
-
-__all__ = ["MODULES", "PollContext", "PollResult", "poller"]
-
-MODULES = {
-    "smhi": "feeder.sources.smhi",
-    "lansstyrelsen": "feeder.sources.lansstyrelsen",
-    "vma": "feeder.sources.vma",
-    "krisinformation": "feeder.sources.krisinformation",
-}
-
-
-def poller(name: str) -> Callable[[PollContext], PollResult]:
-    module = importlib.import_module(MODULES[name])
-    return module.poll  # type: ignore[no-any-return]
+__all__ = [
+    "NAMES", "SOURCES", "SPECS", "ParseContext", "Parsed", "PollContext", "PollResult", "Setting",
+    "Source", "SourceBase", "SourceSpec", "build_sources",
+]

@@ -32,8 +32,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..config import Region
+if TYPE_CHECKING:
+    from ..config import Region
 
 
 @dataclass(frozen=True, slots=True)

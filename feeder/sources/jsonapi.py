@@ -21,12 +21,12 @@ def decode(body: bytes, source: str) -> Any:
     try:
         return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise SourceError(source, f"response is not UTF-8 text: {exc.reason}") from None
+        raise SourceError(source, f"response is not UTF-8 text: {exc.reason}") from exc
     except ValueError as exc:
         start = body.lstrip()[:40].decode("utf-8", "replace")
         raise SourceError(
             source, f"response is not JSON ({exc}); it starts with {start!r}"
-        ) from None
+        ) from exc
 
 
 def with_query(url: str, params: Mapping[str, str]) -> str:

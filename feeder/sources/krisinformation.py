@@ -23,42 +23,52 @@ A JSON array of news entries (``Identifier``, ``Headline``, ``Preamble``, ``Body
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Region
 from ..errors import LayoutChangedError
 from ..ladder import Level
 from ..model import Item
 from ..text import body_html, paragraphs, plain_text, sanitize_html, shorten
 from . import areas as area_rules
-from .base import PollContext, PollResult
+from .base import ParseContext, Parsed, PollContext, PollResult, Setting, SourceBase, SourceSpec
 from .jsonapi import decode, http_url, links_html, time_of, truthy, with_query
+
+if TYPE_CHECKING:
+    from ..config import Region
+
+__all__ = ["LEVEL", "SPEC", "KrisinformationSource", "parse", "request_url"]
 
 SOURCE = "krisinformation"
 CREDIT = "Krisinformation"
 SUMMARY_LIMIT = 300
+
+LEVEL = Setting(
+    key="level",
+    kind=Level,
+    default=Level.INFO,
+    doc="the level its news items get",
+    accepts=(str, int),
+    convert=Level.parse,
+)
+SPEC = SourceSpec(
+    name=SOURCE,
+    title="Krisinformation's news for the county",
+    display_name=CREDIT,
+    url="https://api.krisinformation.se/v3/news",
+    interval=300,
+    settings=(LEVEL,),
+)
 
 
 class _Skip(Exception):
     """An entry that cannot be read: skipped with a warning."""
 
 
-def parse(
-    body: bytes,
-    region: Region,
-    now: datetime,
-    *,
-    level: Level = Level.INFO,
-    warnings: list[str] | None = None,
-) -> list[Item]:
-    """The news entries in ``body`` that concern ``region``, as items ranked at ``level``.
-
-    ``now`` is not needed by the rules (kept for the common source signature). Problems that do
-    not fail the poll are appended to ``warnings``.
-    """
-    del now
-    warnings = warnings if warnings is not None else []
+def parse(body: bytes, ctx: ParseContext) -> Parsed[Item]:
+    """The news entries in ``body`` that concern ``ctx.region``, as items ranked at the
+    ``level`` setting, and the entries that could not be read (as warnings)."""
+    region, level = ctx.region, ctx.get(LEVEL)
+    warnings: list[str] = []
     data = decode(body, SOURCE)
     if not isinstance(data, list):
         raise LayoutChangedError(SOURCE, f"expected a JSON array of news, got {_kind(data)}")
@@ -77,7 +87,7 @@ def parse(
         raise LayoutChangedError(
             SOURCE, f"none of the {len(data)} news entries could be read: {skipped[0]}"
         )
-    return [items[key] for key in sorted(items)]
+    return Parsed([items[key] for key in sorted(items)], warnings)
 
 
 def _kind(data: Any) -> str:
@@ -145,21 +155,22 @@ def _identifier(raw: Mapping[str, Any]) -> str | None:
     return http_url(raw.get("Web"))
 
 
-
 def request_url(url: str, region: Region) -> str:
     """The configured URL with ``counties=<county_id>`` and ``language=sv`` added."""
     return with_query(url, {"counties": f"{region.county_id:02d}", "language": "sv"})
 
 
-def poll(ctx: PollContext) -> PollResult:
-    response = ctx.conditional_get(
-        request_url(ctx.source.url, ctx.config.region), accept="application/json"
-    )
-    if response.not_modified:
-        # 304: nothing to store; the stored validators stay (a 304 need not repeat them).
-        return PollResult([], complete=False, not_modified=True)
-    warnings: list[str] = []
-    items = parse(response.body, ctx.config.region, ctx.now, level=ctx.source.level,
-                  warnings=warnings)
-    return PollResult(items, complete=False, etag=response.etag,
-                      last_modified=response.last_modified, warnings=warnings)
+class KrisinformationSource(SourceBase):
+    """Krisinformation's news for the county. News is history: the result is not complete."""
+
+    spec = SPEC
+
+    def poll(self, ctx: PollContext) -> PollResult:
+        url = request_url(ctx.source.url, ctx.config.region)
+        response = ctx.conditional_get(url, accept="application/json")
+        if response.not_modified:
+            # 304: nothing to store; the stored validators stay (a 304 need not repeat them).
+            return PollResult([], complete=False, not_modified=True)
+        parsed = parse(response.body, ctx.parse_context(response.url))
+        return PollResult(parsed.items, complete=False, etag=response.etag,
+                          last_modified=response.last_modified, warnings=parsed.warnings)

@@ -24,40 +24,51 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from typing import Literal
 
 from ..errors import LayoutChangedError, SourceError
+from ..fetch import HTTPStatusError
 from ..model import Item
 from ..timeutil import STOCKHOLM
-from .base import PollContext, PollResult
-from .news_entries import ListEntry
-from .news_parser import DEFAULT_CREDIT, parse_article, parse_feed, parse_list_page
+from .base import ParseContext, PollContext, PollResult, Setting, SourceBase, SourceSpec
+from .news_entries import PATTERN_TEXT, ListEntry
+from .news_parser import parse, parse_article, parse_feed
 
-__all__ = ["NAME", "credit_for", "needs_fetch", "parse", "poll"]
+__all__ = ["ARTICLE_DELAY", "MAX_ARTICLES", "SPEC", "LansstyrelsenSource", "needs_fetch"]
 
 NAME = "lansstyrelsen"
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 FEED_ACCEPT = "application/rss+xml,application/atom+xml;q=0.9,application/xml;q=0.8,*/*;q=0.1"
-PATTERN_TEXT = ".../nyheter---<county>/YYYY-MM-DD-slug.html"
+MISSING = frozenset({404, 410})
+"""Upstream answers that mean "this page is not there" (as opposed to "the server failed")."""
 
 log = logging.getLogger("feeder.sources.lansstyrelsen")
 
-
-def credit_for(region_name: str) -> str:
-    """The board's name: "Västernorrlands län" gives "Länsstyrelsen Västernorrland"."""
-    name = region_name.strip()
-    if name.endswith(" län"):
-        name = name[: -len(" län")]
-        if name.endswith("s"):
-            name = name[:-1]
-    return f"Länsstyrelsen {name}" if name else DEFAULT_CREDIT
-
-
-def parse(
-    body: bytes, url: str, entry: ListEntry | None = None, *, credit: str = DEFAULT_CREDIT
-) -> Item:
-    """Pure: one article page as an item (see :func:`news_parser.parse_article`)."""
-    return parse_article(body, url, entry, credit=credit)
+MAX_ARTICLES = Setting(
+    key="max_articles",
+    kind=int,
+    default=10,
+    doc="the most new articles fetched in one poll (the rest follow at the next polls)",
+    check=lambda v: None if v > 0 else f"must be greater than 0, got {v}",
+)
+ARTICLE_DELAY = Setting(
+    key="article_delay",
+    kind=float,
+    default=1.0,
+    doc="pause between two article fetches",
+    check=lambda v: None if v >= 0 else f"must be 0 or more, got {v}",
+)
+SPEC = SourceSpec(
+    name=NAME,
+    title="the county administrative board's news",
+    display_name="Länsstyrelsen",
+    url="https://www.lansstyrelsen.se/vasternorrland/om-oss/nyheter-och-press/"
+        "nyheter---vasternorrland.html",
+    interval=900,
+    enabled_by_default=True,
+    settings=(MAX_ARTICLES, ARTICLE_DELAY),
+)
 
 
 def _normal_title(title: str) -> str:
@@ -93,105 +104,111 @@ def _is_html(content_type: str) -> bool:
     return not kind or kind in ("text/html", "application/xhtml+xml")
 
 
-def _discover(ctx: PollContext, body: bytes, url: str, content_type: str,
+def _discover(ctx: PollContext, body: bytes, page: ParseContext,
               warnings: list[str]) -> tuple[list[ListEntry], str]:
     """The list's entries and how they were found: ``feed``, ``channel`` or ``pattern``."""
-    page = parse_list_page(body, url, encoding=_charset(content_type))
-    if page.feed_url:
+    listed = parse(body, page)
+    if listed.feed_url:
         try:
-            feed = ctx.fetcher.get(page.feed_url, source=NAME, accept=FEED_ACCEPT)
-            entries = parse_feed(feed.body, url)
+            feed = ctx.fetcher.get(listed.feed_url, source=NAME, accept=FEED_ACCEPT)
+            entries = parse_feed(feed.body, page).items
         except SourceError as exc:
-            warnings.append(f"feed {page.feed_url} advertised by the list page failed:"
+            warnings.append(f"feed {listed.feed_url} advertised by the list page failed:"
                             f" {exc.reason}; using the list page")
         else:
             if entries:
                 return entries, "feed"
-            warnings.append(f"feed {page.feed_url} advertised by the list page has no"
+            warnings.append(f"feed {listed.feed_url} advertised by the list page has no"
                             " articles; using the list page")
-    if not page.entries:
-        what = f" ({'; '.join(page.headings)})" if page.headings else ""
+    if not listed.items:
+        what = f" ({'; '.join(listed.headings)})" if listed.headings else ""
         raise LayoutChangedError(
             NAME,
-            f"layout changed: the news list page {url}{what} has no li.sv-channel-item and no"
-            f" link matching {PATTERN_TEXT}" + "".join(f"; {w}" for w in warnings),
+            f"layout changed: the news list page {page.url}{what} has no li.sv-channel-item and"
+            f" no link matching {PATTERN_TEXT}" + "".join(f"; {w}" for w in warnings),
         )
-    if page.method == "pattern":
-        warnings.append(
-            f"layout changed? the news list page has no li.sv-channel-item; {len(page.entries)}"
-            f" articles found by their URL pattern {PATTERN_TEXT}"
-        )
-    return page.entries, page.method
+    warnings.extend(listed.warnings)
+    return listed.items, listed.method
 
 
-def _fetch_article(ctx: PollContext, entry: ListEntry, credit: str, now: datetime) -> Item:
+def _fetch_article(ctx: PollContext, entry: ListEntry) -> Item:
     response = ctx.fetcher.get(entry.url, source=NAME, accept=HTML_ACCEPT)
     if not _is_html(response.content_type):
         raise SourceError(NAME, f"not an HTML page ({response.content_type})")
-    return parse_article(
-        response.body, entry.url, entry, credit=credit,
-        encoding=_charset(response.content_type), seen=now, page_url=response.url,
-    )
+    page = ctx.parse_context(response.url, encoding=_charset(response.content_type))
+    return parse_article(response.body, page, entry)
 
 
-Failure = tuple[ListEntry, str, str]
-"""An article that could not be read: its entry, the reason, and ``layout``, ``missing`` (HTTP
-404/410) or ``error``."""
+@dataclass(frozen=True)
+class _Failure:
+    """An article that could not be read."""
+
+    entry: ListEntry
+    reason: str
+    kind: Literal["layout", "missing", "error"]
+    """``layout``: not a page we understand; ``missing``: HTTP 404/410; ``error``: the rest."""
+
+    @classmethod
+    def of(cls, entry: ListEntry, exc: SourceError) -> _Failure:
+        if isinstance(exc, LayoutChangedError):
+            return cls(entry, exc.reason, "layout")
+        if isinstance(exc, HTTPStatusError) and exc.upstream_status in MISSING:
+            return cls(entry, exc.reason, "missing")
+        return cls(entry, exc.reason, "error")
 
 
-def _kind(exc: SourceError) -> str:
-    if isinstance(exc, LayoutChangedError):
-        return "layout"
-    return "missing" if exc.reason.startswith(("HTTP 404 ", "HTTP 410 ")) else "error"
-
-
-def _all_failed(failures: Sequence[Failure], method: str) -> SourceError:
+def _all_failed(failures: Sequence[_Failure], method: str) -> SourceError:
     """The poll's error when no article could be read; a layout change when that is the cause."""
-    first_url = failures[0][0].url
-    reasons = "; ".join(dict.fromkeys(reason for _, reason, _ in failures))
+    first_url = failures[0].entry.url
+    reasons = "; ".join(dict.fromkeys(failure.reason for failure in failures))
     message = f"all {len(failures)} articles failed (first: {first_url}): {reasons}"
-    if method == "pattern" or all(kind == "layout" for _, _, kind in failures):
-        prefix = "" if message.startswith("layout changed") else "layout changed: "
-        return LayoutChangedError(NAME, prefix + message)
+    if method == "pattern" or all(failure.kind == "layout" for failure in failures):
+        return LayoutChangedError(NAME, f"layout changed: {message}")
     return SourceError(NAME, message)
 
 
-def poll(ctx: PollContext) -> PollResult:
-    src = ctx.source
-    response = ctx.conditional_get(src.url, accept=HTML_ACCEPT)
-    if response.not_modified:
-        return PollResult([], complete=False, not_modified=True)
-    warnings: list[str] = []
-    entries, method = _discover(ctx, response.body, response.url, response.content_type, warnings)
-    todo = [e for e in entries if needs_fetch(e, ctx.known.get(e.url))]
-    batch = todo[: src.max_articles]
-    if len(todo) > len(batch):
-        warnings.append(f"{len(todo) - len(batch)} more articles left for the next poll"
-                        f" (at most {src.max_articles} per poll)")
-    credit = credit_for(ctx.config.region.name)
-    items: list[Item] = []
-    failures: list[Failure] = []
-    for index, entry in enumerate(batch):
-        if index:
-            ctx.sleep(src.article_delay)
-        try:
-            items.append(_fetch_article(ctx, entry, credit, ctx.now))
-        except SourceError as exc:  # LayoutChangedError included
-            failures.append((entry, exc.reason, _kind(exc)))
-        except Exception as exc:  # a parser bug on one page must not block the others
-            log.exception("article %s could not be parsed", entry.url)
-            failures.append((entry, f"internal error: {type(exc).__name__}: {exc}", "error"))
-    if failures and not items:
-        stored = any(entry.url in ctx.known for entry in entries)
-        if not (stored and all(kind == "missing" for _, _, kind in failures)):
-            raise _all_failed(failures, method)
-    for entry, reason, _ in failures:
-        warnings.append(f"article {entry.url} skipped: {reason}")
-    settled = not failures and len(batch) == len(todo)
-    return PollResult(
-        items,
-        complete=False,
-        etag=response.etag if settled else None,
-        last_modified=response.last_modified if settled else None,
-        warnings=warnings,
-    )
+class LansstyrelsenSource(SourceBase):
+    """The county board's news: the list page, then the articles not stored yet."""
+
+    spec = SPEC
+
+    def poll(self, ctx: PollContext) -> PollResult:
+        response = ctx.conditional_get(ctx.source.url, accept=HTML_ACCEPT)
+        if response.not_modified:
+            return PollResult([], complete=False, not_modified=True)
+        warnings: list[str] = []
+        page = ctx.parse_context(response.url, encoding=_charset(response.content_type))
+        entries, method = _discover(ctx, response.body, page, warnings)
+        todo = [e for e in entries if needs_fetch(e, ctx.known.get(e.url))]
+        cap = self.get(MAX_ARTICLES)
+        batch = todo[:cap]
+        if len(todo) > len(batch):
+            warnings.append(f"{len(todo) - len(batch)} more articles left for the next poll"
+                            f" (at most {cap} per poll)")
+        items: list[Item] = []
+        failures: list[_Failure] = []
+        for index, entry in enumerate(batch):
+            if index:
+                ctx.sleep(self.get(ARTICLE_DELAY))
+            try:
+                items.append(_fetch_article(ctx, entry))
+            except SourceError as exc:  # LayoutChangedError included
+                failures.append(_Failure.of(entry, exc))
+            except Exception as exc:  # a parser bug on one page must not block the others
+                log.exception("article %s could not be parsed", entry.url)
+                failures.append(
+                    _Failure(entry, f"internal error: {type(exc).__name__}: {exc}", "error"))
+        if failures and not items:
+            stored = any(entry.url in ctx.known for entry in entries)
+            if not (stored and all(failure.kind == "missing" for failure in failures)):
+                raise _all_failed(failures, method)
+        for failure in failures:
+            warnings.append(f"article {failure.entry.url} skipped: {failure.reason}")
+        settled = not failures and len(batch) == len(todo)
+        return PollResult(
+            items,
+            complete=False,
+            etag=response.etag if settled else None,
+            last_modified=response.last_modified if settled else None,
+            warnings=warnings,
+        )

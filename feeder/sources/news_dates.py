@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Literal
 from urllib.parse import urlsplit
 
 from ..timeutil import STOCKHOLM, parse_iso
@@ -108,7 +109,7 @@ def machine_date(text: str) -> When | None:
     return When(value, bool(re.search(r"\d[T ]\d", text)))
 
 
-def label_kind(text: str) -> str:
+def label_kind(text: str) -> Literal["published", "updated", ""]:
     """Which date label the text ends with: ``published``, ``updated`` or ``""``."""
     last = {
         kind: max((m.start() for m in regex.finditer(text)), default=-1)

@@ -12,7 +12,16 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-__all__ = ["ListEntry", "ListPage", "article_pattern", "canonical_url", "dedupe", "same_site"]
+from .base import Parsed
+
+__all__ = [
+    "DEFAULT_CREDIT", "PATTERN_TEXT", "ListEntry", "ListPage", "article_pattern", "canonical_url",
+    "credit_for", "dedupe", "same_site",
+]
+
+DEFAULT_CREDIT = "Länsstyrelsen Västernorrland"
+PATTERN_TEXT = ".../nyheter---<county>/YYYY-MM-DD-slug.html"
+"""The county's article URL pattern, as error messages show it."""
 
 _COUNTY_LIST = re.compile(r"/nyheter---([a-z0-9-]+?)(?:\.html?|/)", re.IGNORECASE)
 
@@ -28,17 +37,29 @@ class ListEntry:
     lead: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ListPage:
-    """What a list page gives: its entries, how they were found, and an advertised feed."""
+@dataclass(frozen=True)
+class ListPage(Parsed[ListEntry]):
+    """What a list page gives: its entries (``items``), how they were found, an advertised feed.
 
-    entries: list[ListEntry]
-    method: Literal["channel", "pattern", "none"]
+    ``warnings`` says when the entries were found only by their URL pattern.
+    """
+
+    method: Literal["channel", "pattern", "none"] = "none"
     """``channel``: Sitevision ``li.sv-channel-item``; ``pattern``: links matching the county's
     article URL pattern (the list markup is no longer what we know); ``none``: nothing found."""
     feed_url: str | None = None
     headings: list[str] = field(default_factory=list)
     """The page's ``h1`` texts, to name the page in a layout-change error."""
+
+
+def credit_for(region_name: str) -> str:
+    """The board's name: "Västernorrlands län" gives "Länsstyrelsen Västernorrland"."""
+    name = region_name.strip()
+    if name.endswith(" län"):
+        name = name[: -len(" län")]
+        if name.endswith("s"):
+            name = name[:-1]
+    return f"Länsstyrelsen {name}" if name else DEFAULT_CREDIT
 
 
 def dedupe(entries: Iterable[ListEntry]) -> list[ListEntry]:

@@ -1,8 +1,11 @@
 """The county news pages (lansstyrelsen.se, a Sitevision site), parsed with Beautiful Soup.
 
-The only module that imports Beautiful Soup; every function is pure (bytes in, our dataclasses
-out). The site's real markup is not known in detail (``tests/fixtures/lansstyrelsen/README.md``),
-so nothing depends on its own class names. Relied on: Sitevision's ``li.sv-channel-item``, else
+The only module that imports Beautiful Soup; every function is pure (bytes and a
+:class:`~feeder.sources.base.ParseContext` in, our dataclasses out): :func:`parse` reads a news
+list page, :func:`parse_feed` a feed the list page advertises, :func:`parse_article` one article.
+
+The site's real markup is not known in detail (``tests/fixtures/lansstyrelsen/README.md``), so
+nothing depends on its own class names. Relied on: Sitevision's ``li.sv-channel-item``, else
 links following the county's article pattern ``.../nyheter---<county>/YYYY-MM-DD-slug.html``; an
 article's headline is its ``h1`` (else ``og:title``) and its text is the block content after the
 headline inside ``<article>``/``<main>``, so the site-wide alert banner, breadcrumbs and the empty
@@ -25,23 +28,22 @@ from ..ladder import for_news
 from ..model import Item
 from ..text import sanitize_html, shorten
 from . import news_dates as dates
+from .base import ParseContext, Parsed
 from .news_dates import When, slug_date
 from .news_entries import (
+    PATTERN_TEXT,
     ListEntry,
     ListPage,
     article_pattern,
     canonical_url,
+    credit_for,
     dedupe,
     same_site,
 )
 
-__all__ = [
-    "SOURCE", "ListEntry", "ListPage", "article_pattern", "canonical_url", "feed_link",
-    "parse_article", "parse_feed", "parse_list", "parse_list_page", "slug_date",
-]
+__all__ = ["SOURCE", "parse", "parse_article", "parse_feed"]
 
 SOURCE = "lansstyrelsen"
-DEFAULT_CREDIT = "Länsstyrelsen Västernorrland"
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 BLOCK_TAGS = ("p", "ul", "ol", "h2", "h3", "h4", "h5", "h6", "blockquote", "dl", "pre")
@@ -114,7 +116,7 @@ def _label_of(time_tag: Tag) -> Literal["published", "updated", ""]:
                 before.append(str(sibling))
         text = _SPACE.sub(" ", " ".join(reversed(before))).strip()
         if text:
-            return dates.label_kind(text)  # type: ignore[return-value]
+            return dates.label_kind(text)
         node = node.parent if isinstance(node.parent, Tag) else None
     return ""
 
@@ -143,36 +145,33 @@ def _time_dates(scope: Tag, *, attribute: bool) -> tuple[When | None, When | Non
 # --------------------------------------------------------------------------------- list page
 
 
-def parse_list(body: bytes, base_url: str, *, encoding: str | None = None) -> list[ListEntry]:
-    """The article entries of a news list page, in page order, de-duplicated by canonical URL.
+def parse(body: bytes, ctx: ParseContext) -> ListPage:
+    """The article entries of a news list page at ``ctx.url``, in page order, de-duplicated by
+    canonical URL, with how they were found and the feed the page advertises.
 
     ``li.sv-channel-item`` first; when the page has none with a usable link, links whose path
-    matches the county's article pattern. Every entry has a title and an http(s) URL on the list
-    page's site. An empty list means the page is not a news list we understand.
+    matches the county's article pattern (with a warning). Every entry has a title and an
+    http(s) URL on the list page's site. No entries means the page is not a news list we
+    understand (``method == "none"``); that is for the caller to judge, since an advertised feed
+    may still list the articles.
     """
-    return parse_list_page(body, base_url, encoding=encoding).entries
-
-
-def feed_link(body: bytes, base_url: str = "", *, encoding: str | None = None) -> str | None:
-    """The RSS/Atom feed a page advertises (``<link rel="alternate" type=...>``), absolute."""
-    return _feed_link(_soup(body, encoding), base_url)
-
-
-def parse_list_page(body: bytes, base_url: str, *, encoding: str | None = None) -> ListPage:
-    soup = _soup(body, encoding)
+    soup = _soup(body, ctx.encoding)
     headings = [shorten(_text(h), 80) for h in soup.find_all("h1") if _text(h)]
-    feed = _feed_link(soup, base_url)
-    entries = dedupe(_channel_entries(soup, base_url))
+    feed = _feed_link(soup, ctx.url)
+    entries = dedupe(_channel_entries(soup, ctx.url))
     if entries:
-        return ListPage(entries, "channel", feed, headings)
-    entries = dedupe(_pattern_entries(soup, base_url))
-    return ListPage(entries, "pattern" if entries else "none", feed, headings)
+        return ListPage(entries, method="channel", feed_url=feed, headings=headings)
+    entries = dedupe(_pattern_entries(soup, ctx.url))
+    if not entries:
+        return ListPage([], method="none", feed_url=feed, headings=headings)
+    warning = (f"layout changed? the news list page has no li.sv-channel-item; {len(entries)}"
+               f" articles found by their URL pattern {PATTERN_TEXT}")
+    return ListPage(entries, [warning], method="pattern", feed_url=feed, headings=headings)
 
 
 def _feed_link(soup: BeautifulSoup, base_url: str) -> str | None:
     for link in soup.find_all("link", href=True):
-        rel = link.get("rel") or []
-        rels = [r.lower() for r in (rel if isinstance(rel, list) else rel.split())]
+        rels = _attr(link, "rel").lower().split()
         kind = _attr(link, "type").lower().split(";")[0].strip()
         if "alternate" in rels and kind in FEED_TYPES:
             href = _attr(link, "href")
@@ -255,12 +254,13 @@ def _pattern_entries(soup: BeautifulSoup, base_url: str) -> Iterator[ListEntry]:
 # --------------------------------------------------------------------------------- feed
 
 
-def parse_feed(body: bytes, base_url: str) -> list[ListEntry]:
+def parse_feed(body: bytes, ctx: ParseContext) -> Parsed[ListEntry]:
     """The entries of an RSS 2.0 or Atom feed, as list entries (for article discovery).
 
-    Only entries with a title and an http(s) link on the feed's site are kept; ids are the
-    canonical article URLs, as for the list page.
+    ``ctx.url`` is the list page that advertised the feed: only entries with a title and an
+    http(s) link on its site are kept; ids are the canonical article URLs, as for the list page.
     """
+    base_url = ctx.url
     soup = BeautifulSoup(body, "xml")
     out: list[ListEntry] = []
     for node in soup.find_all(["item", "entry"]):
@@ -272,7 +272,7 @@ def parse_feed(body: bytes, base_url: str) -> list[ListEntry]:
         date = _feed_date(node)
         lead_node = node.find(["description", "summary"])
         out.append(ListEntry(url, title, date, _feed_text(lead_node)))
-    return dedupe(out)
+    return Parsed(dedupe(out))
 
 
 def _feed_text(node: Tag | None) -> str:
@@ -310,22 +310,14 @@ def _feed_date(node: Tag) -> datetime | None:
 # --------------------------------------------------------------------------------- article
 
 
-def parse_article(
-    body: bytes,
-    url: str,
-    list_entry: ListEntry | None = None,
-    *,
-    credit: str = DEFAULT_CREDIT,
-    encoding: str | None = None,
-    seen: datetime | None = None,
-    page_url: str | None = None,
-) -> Item:
-    """One article page as an :class:`Item` whose id is the canonical ``url``.
+def parse_article(body: bytes, ctx: ParseContext, list_entry: ListEntry | None = None) -> Item:
+    """One article page as an :class:`Item`, fetched from ``ctx.url``.
 
-    ``url`` is the article's address as listed (its id); relative links are resolved against
-    ``page_url`` (where the page was finally fetched from, after redirects), default ``url``.
-    The list entry supplies fallbacks for the title, the lead and the date; ``seen`` is the last
-    resort for the publication date when neither the page, the list nor the URL carries one.
+    Its id (and link) is the canonical URL of the list entry, which is the article's address as
+    listed, else of ``ctx.url``; relative links are resolved against ``ctx.url`` (where the page
+    was finally fetched from, after redirects). The list entry supplies fallbacks for the title,
+    the lead and the date; ``ctx.now`` is the last resort for the publication date when neither
+    the page, the list nor the URL carries one. The board named in ``ctx.region`` is credited.
 
     ``updated`` is the page's update date, never before its publication nor before the date the
     list entry shows (a list re-dating an entry is a change; it also means the next poll does
@@ -334,10 +326,11 @@ def parse_article(
     Raises :class:`LayoutChangedError` when the page is not an article we understand: no title
     at all, or neither a headline of its own nor any text.
     """
+    url = list_entry.url if list_entry is not None else ctx.url
     item_id = canonical_url(url, url)
     if item_id is None:
         raise LayoutChangedError(SOURCE, f"not an http(s) article URL: {url!r}")
-    soup = _soup(body, encoding)
+    soup = _soup(body, ctx.encoding)
     h1 = _headline(soup)
     meta = _metas(soup)
     og_title = meta.get("og:title", "")
@@ -346,7 +339,7 @@ def parse_article(
         raise LayoutChangedError(
             SOURCE, f"layout changed: article {item_id} has no title (no h1, no og:title)"
         )
-    published, updated = _article_dates(soup, meta, item_id, list_entry, seen)
+    published, updated = _article_dates(soup, meta, item_id, list_entry, ctx.now)
     # The list showing a later date than the page's own is a change we know of: never older.
     listed_date = list_entry.date if list_entry else None
     scope = _scope(soup, h1)
@@ -355,10 +348,6 @@ def parse_article(
     if not blocks and h1 is None and not og_title:
         raise LayoutChangedError(
             SOURCE, f"layout changed: article {item_id} has no headline and no text"
-        )
-    if published is None:
-        raise LayoutChangedError(
-            SOURCE, f"layout changed: article {item_id} has no publication date"
         )
     lead = next((_text(b) for b in blocks if b.name == "p" and _text(b)), "")
     summary = (
@@ -372,10 +361,10 @@ def parse_article(
         level=ranking.level,
         level_reason=ranking.reason,
         title=title,
-        body=_body_html(blocks, page_url or url),
+        body=_body_html(blocks, ctx.url or url),
         summary=summary,
         url=item_id,
-        credit=credit,
+        credit=credit_for(ctx.region.name),
         published=published,
         updated=max(updated or published, published, listed_date or published),
     )
@@ -383,7 +372,8 @@ def parse_article(
 
 def _headline(soup: BeautifulSoup) -> Tag | None:
     """The article's ``h1``: the first non-empty one in the main content, else outside chrome."""
-    for main in soup.find_all(["article", "main"]) + soup.find_all(attrs={"role": "main"}):
+    mains = [*soup.find_all(["article", "main"]), *soup.find_all(None, {"role": "main"})]
+    for main in mains:
         for h1 in main.find_all("h1"):
             if _text(h1):
                 return h1
@@ -455,8 +445,9 @@ def _article_dates(
     meta: dict[str, str],
     url: str,
     entry: ListEntry | None,
-    seen: datetime | None,
-) -> tuple[datetime | None, datetime | None]:
+    now: datetime,
+) -> tuple[datetime, datetime | None]:
+    """(published, updated). The publication date is never unknown: ``now`` is the last resort."""
     root = soup.body or soup
     t_pub, t_upd = _time_dates(root, attribute=True)
     v_pub, v_upd = dates.label_dates(_text(root))
@@ -466,7 +457,6 @@ def _article_dates(
     m_upd = dates.machine_date(meta.get("article:modified_time", ""))
     listed = dates.as_when(entry.date) if entry else None
     from_url = dates.as_when(slug_date(url))
-    last = dates.as_when(seen)
-    published = dates.chain([t_pub, v_pub, m_pub, listed, from_url, last])
+    published = dates.chain([t_pub, v_pub, m_pub, listed, from_url, dates.as_when(now)])
     updated = dates.chain([t_upd, v_upd, m_upd])
-    return published, updated
+    return published or now, updated

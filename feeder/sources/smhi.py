@@ -2,14 +2,15 @@
 
 Upstream: ``GET .../ibww/api/version/1/warning.json``, a bare JSON array of every current warning
 in Sweden (format notes: ``tests/fixtures/smhi/README.md``). :func:`parse` is pure
-(bytes in, items out); :func:`poll` fetches through the shared :class:`~feeder.fetch.Fetcher`.
+(bytes and a :class:`~feeder.sources.base.ParseContext` in, items and warnings out);
+:class:`SmhiSource` polls through the shared :class:`~feeder.fetch.Fetcher`.
 
 What becomes an item
     One item per *warning area* whose ``affectedAreas[].id`` equals ``region.county_id``. Names and
     geometry are never used: sea district 43 (Norra Bottenhavet) overlaps Västernorrland's polygon
     but is not the county. Id ``smhi:<warningId>-<warningAreaId>``, stable across updates.
-    A warning area already past its ``approximateEnd`` at ``now`` is left out (it is over; the
-    store does not end an item that simply expired).
+    A warning area already past its ``approximateEnd`` at the context's ``now`` is left out (it
+    is over; the store does not end an item that simply expired).
 
 Fields
     level        ``warningLevel.code`` through :func:`feeder.ladder.for_smhi`; an unknown code is
@@ -19,7 +20,7 @@ Fields
                  Västernorrlands län"); anything else: ``"<level>: <eventDescription.sv> –
                  <areaName.sv>"`` ("Orange varning: Vind – Västernorrlands län, kustland"), where
                  level is Meddelande / Gul varning / Orange varning / Röd varning. Plain text.
-    html         SMHI's description texts, unaltered, one section each in SMHI's order, headed by
+    body         SMHI's description texts, unaltered, one section each in SMHI's order, headed by
                  their Swedish title (sections are identified by ``title.code``, which is stable
                  where the wording is not; warning-wide descriptions whose code the area does not
                  already have follow). Then the approximate validity in Swedish time, then
@@ -61,7 +62,8 @@ Unchanged polls
     to the last one parsed by this process (same URL and region) is also reported as not
     modified, without parsing, provided the store still holds exactly the items that body gave
     (checked by content hash against ``ctx.known``, so a different database or an edit cannot be
-    masked). The memo is per process and holds one entry per (URL, region): the last body
+    masked). The memo belongs to the :class:`SmhiSource` instance (one per configured source,
+    so one per process in ``feeder run``) and holds one entry per (URL, region): the last body
     itself (compared byte for byte) and its items' content hashes.
 """
 
@@ -69,26 +71,25 @@ from __future__ import annotations
 
 import html
 import json
-import logging
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Region
 from ..errors import SourceError
 from ..ladder import for_smhi
 from ..lifecycle import state_of
 from ..model import Item
 from ..text import paragraphs, plain_text, sanitize_html
 from ..timeutil import parse_iso, swedish
-from .base import PollContext, PollResult
+from .base import ParseContext, Parsed, PollContext, PollResult, SourceBase, SourceSpec
 
-__all__ = ["WARNINGS_PAGE", "Parsed", "parse", "parse_all", "poll", "reset_memo"]
+if TYPE_CHECKING:
+    from ..config import Region, SourceConfig
 
-log = logging.getLogger("feeder.sources.smhi")
+__all__ = ["SPEC", "WARNINGS_PAGE", "SmhiSource", "parse"]
 
 SOURCE = "smhi"
 CREDIT = "SMHI"
@@ -103,30 +104,26 @@ LEVEL_PREFIX = {
 }
 SUMMARY_CODE = "INCIDENT"
 
-
-@dataclass(frozen=True)
-class Parsed:
-    items: list[Item]
-    warnings: list[str] = field(default_factory=list)
-    """Problems that did not fail the parse (unknown level code, duplicate ids)."""
+SPEC = SourceSpec(
+    name=SOURCE,
+    title="SMHI impact-based warnings (IBWW)",
+    display_name=CREDIT,
+    url="https://opendata-download-warnings.smhi.se/ibww/api/version/1/warning.json",
+    interval=120,
+    enabled_by_default=True,
+)
 
 
 # --------------------------------------------------------------------------------- parsing
 
 
-def parse(body: bytes, region: Region, now: datetime) -> list[Item]:
-    """The county's current warning areas as items (see the module docstring).
+def parse(body: bytes, ctx: ParseContext) -> Parsed[Item]:
+    """The county's current warning areas as items, and the problems that did not fail the parse
+    (see the module docstring). Uses ``ctx.region`` and ``ctx.now``.
 
-    Raises :class:`SourceError` for a body that cannot be trusted. Warnings are logged.
+    Raises :class:`SourceError` for a body that cannot be trusted.
     """
-    parsed = parse_all(body, region, now)
-    for warning in parsed.warnings:
-        log.warning("smhi: %s", warning)
-    return parsed.items
-
-
-def parse_all(body: bytes, region: Region, now: datetime) -> Parsed:
-    """Like :func:`parse`, but hands the warnings back instead of logging them."""
+    region, now = ctx.region, ctx.now
     data = _decode(body)
     if not isinstance(data, list):
         raise SourceError(SOURCE, f"expected a JSON array of warnings, got {_kind(data)}")
@@ -136,7 +133,7 @@ def parse_all(body: bytes, region: Region, now: datetime) -> Parsed:
         try:
             items = _warning_items(raw, region, now, warnings)
         except _Malformed as exc:
-            raise SourceError(SOURCE, f"{_where(raw, index)}: {exc}") from None
+            raise SourceError(SOURCE, f"{_where(raw, index)}: {exc}") from exc
         for item in items:
             old = found.get(item.id)
             if old is not None:
@@ -167,19 +164,19 @@ def _decode(body: bytes) -> Any:
     try:
         return json.loads(body)
     except UnicodeDecodeError as exc:
-        raise SourceError(SOURCE, f"response is not UTF-8 text (byte {exc.start})") from None
+        raise SourceError(SOURCE, f"response is not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         if exc.pos >= len(exc.doc.rstrip()):
             raise SourceError(
                 SOURCE, f"truncated JSON: the document stops after {len(exc.doc)} characters"
                 " before it is complete"
-            ) from None
+            ) from exc
         raise SourceError(
             SOURCE, f"response is not valid JSON: {exc.msg} at line {exc.lineno}"
             f" column {exc.colno}"
-        ) from None
-    except RecursionError:
-        raise SourceError(SOURCE, "response JSON is nested too deeply") from None
+        ) from exc
+    except RecursionError as exc:
+        raise SourceError(SOURCE, "response JSON is nested too deeply") from exc
 
 
 def _where(raw: object, index: int) -> str:
@@ -242,7 +239,7 @@ def _area_item(
     kind_code = _get(kind_obj, "code", str, f"{where}.eventDescription")
     area_name = _get(_get(area, "areaName", dict, where), "sv", str, f"{where}.areaName")
     starts = _time(area, "approximateStart", where)
-    expires = _time(area, "approximateEnd", where, required=False)
+    expires = _optional_time(area, "approximateEnd", where)
     updated = _time(area, "published", where)
     published = _time(area, "created", where)
     sections = _descriptions(_get(area, "descriptions", list, where), f"{where}.descriptions")
@@ -333,14 +330,17 @@ def _get(obj: dict[str, Any], key: str, kind: type, where: str) -> Any:
     return value
 
 
-def _time(obj: dict[str, Any], key: str, where: str, *, required: bool = True) -> datetime | None:
-    if not required and obj.get(key) is None:
-        return None
+def _time(obj: dict[str, Any], key: str, where: str) -> datetime:
     value = _get(obj, key, str, where)
     try:
         return parse_iso(value).replace(microsecond=0)
-    except ValueError:
-        raise _Malformed(f"{where}.{key}: not an ISO 8601 time: {value[:40]!r}") from None
+    except ValueError as exc:
+        raise _Malformed(f"{where}.{key}: not an ISO 8601 time: {value[:40]!r}") from exc
+
+
+def _optional_time(obj: dict[str, Any], key: str, where: str) -> datetime | None:
+    """A time that may be absent or null (``approximateEnd`` of an open-ended message)."""
+    return None if obj.get(key) is None else _time(obj, key, where)
 
 
 def _kind(value: object) -> str:
@@ -368,42 +368,44 @@ class _Seen:
     warnings: list[str]
 
 
-_MEMO: dict[tuple[str, int, str], _Seen] = {}
-_MEMO_LOCK = threading.Lock()
+class SmhiSource(SourceBase):
+    """The SMHI warnings source. Remembers the last body it parsed (see "Unchanged polls")."""
 
+    spec = SPEC
 
-def reset_memo() -> None:
-    """Forget the last bodies seen (tests; a config reload does not need it)."""
-    with _MEMO_LOCK:
-        _MEMO.clear()
+    def __init__(self, config: SourceConfig) -> None:
+        super().__init__(config)
+        self._memo: dict[tuple[str, int, str], _Seen] = {}
+        self._lock = threading.Lock()
 
-
-def poll(ctx: PollContext) -> PollResult:
-    """Fetch the warning list (conditionally) and parse it. The list is always complete."""
-    response = ctx.conditional_get(ctx.source.url, accept="application/json")
-    if response.not_modified:
-        return PollResult(items=[], complete=True, not_modified=True)
-    region = ctx.config.region
-    key = (ctx.source.url, region.county_id, region.name)
-    with _MEMO_LOCK:
-        seen = _MEMO.get(key)
-    if seen is not None and seen.body == response.body and _still_stored(seen, ctx.known, ctx.now):
+    def poll(self, ctx: PollContext) -> PollResult:
+        """Fetch the warning list (conditionally) and parse it. The list is always complete."""
+        response = ctx.conditional_get(ctx.source.url, accept="application/json")
+        if response.not_modified:
+            return PollResult(items=[], complete=True, not_modified=True)
+        region = ctx.config.region
+        key = (ctx.source.url, region.county_id, region.name)
+        with self._lock:
+            seen = self._memo.get(key)
+        if (seen is not None and seen.body == response.body
+                and _still_stored(seen, ctx.known, ctx.now)):
+            return PollResult(
+                items=[], complete=True, not_modified=True,
+                etag=response.etag, last_modified=response.last_modified,
+                warnings=list(seen.warnings),
+            )
+        parsed = parse(response.body, ctx.parse_context(response.url))
+        with self._lock:
+            self._memo[key] = _Seen(response.body,
+                                    {i.id: i.content_hash() for i in parsed.items},
+                                    list(parsed.warnings))
         return PollResult(
-            items=[], complete=True, not_modified=True,
-            etag=response.etag, last_modified=response.last_modified,
-            warnings=list(seen.warnings),
+            items=parsed.items,
+            complete=True,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            warnings=list(parsed.warnings),
         )
-    parsed = parse_all(response.body, region, ctx.now)
-    with _MEMO_LOCK:
-        _MEMO[key] = _Seen(response.body, {i.id: i.content_hash() for i in parsed.items},
-                           list(parsed.warnings))
-    return PollResult(
-        items=parsed.items,
-        complete=True,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        warnings=list(parsed.warnings),
-    )
 
 
 def _still_stored(seen: _Seen, known: Mapping[str, Item], now: datetime) -> bool:

@@ -33,18 +33,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Region
 from ..errors import LayoutChangedError
 from ..ladder import for_vma
 from ..model import Item
 from . import areas as area_rules
-from .base import PollContext, PollResult
+from .base import ParseContext, Parsed, PollContext, PollResult, SourceBase, SourceSpec
 from .jsonapi import decode, with_query
 from .vma_messages import ALERT, CANCEL, UPDATE, Ignored, Message, Skip, read
 
+if TYPE_CHECKING:
+    from ..config import Region
+
+__all__ = ["SPEC", "VmaSource", "parse", "request_url"]
+
 SOURCE = "vma"
+SPEC = SourceSpec(
+    name=SOURCE,
+    title='VMA, "Viktigt meddelande till allmänheten" (Sveriges Radio\'s VMA API)',
+    display_name="Sveriges Radio (VMA)",
+    url="https://vmaapi.sr.se/api/v3/alerts",
+    interval=60,
+)
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _KIND_RANK = {ALERT: 0, UPDATE: 1}
 
@@ -52,23 +63,15 @@ _KIND_RANK = {ALERT: 0, UPDATE: 1}
 # ------------------------------------------------------------------------------------ parsing
 
 
-def parse(
-    body: bytes,
-    region: Region,
-    now: datetime,
-    *,
-    known: Mapping[str, Item] | None = None,
-    warnings: list[str] | None = None,
-) -> list[Item]:
-    """The VMAs in ``body`` that concern ``region``, as items (sorted by id).
+def parse(body: bytes, ctx: ParseContext) -> Parsed[Item]:
+    """The VMAs in ``body`` that concern ``ctx.region``, as items (sorted by id), and the
+    problems that did not fail the parse.
 
-    ``known`` (the stored VMA items by id) keeps an item's first publication time when only an
-    update is still listed, and resolves updates whose original is no longer listed. ``now`` is
-    used only when a message carries no readable time at all. Problems that do not fail the poll
-    are appended to ``warnings``.
+    ``ctx.known`` (the stored VMA items by id) keeps an item's first publication time when only
+    an update is still listed, and resolves updates whose original is no longer listed.
+    ``ctx.now`` is used only when a message carries no readable time at all.
     """
-    known = known or {}
-    warnings = warnings if warnings is not None else []
+    warnings: list[str] = []
     entries = _entries(decode(body, SOURCE))
 
     messages: list[Message] = []
@@ -87,7 +90,8 @@ def parse(
         )
     for message in messages:
         warnings.extend(message.problems)
-    return _resolve(messages, region, now, known, warnings, partial=bool(skipped))
+    items = _resolve(messages, ctx.region, ctx.now, ctx.known, warnings, partial=bool(skipped))
+    return Parsed(items, warnings)
 
 
 def _entries(data: Any) -> list[Any]:
@@ -248,12 +252,16 @@ def request_url(url: str) -> str:
     return url
 
 
-def poll(ctx: PollContext) -> PollResult:
-    response = ctx.conditional_get(request_url(ctx.source.url), accept="application/json")
-    if response.not_modified:
-        # 304: nothing to store; the stored validators stay (a 304 need not repeat them).
-        return PollResult([], complete=True, not_modified=True)
-    warnings: list[str] = []
-    items = parse(response.body, ctx.config.region, ctx.now, known=ctx.known, warnings=warnings)
-    return PollResult(items, complete=True, etag=response.etag,
-                      last_modified=response.last_modified, warnings=warnings)
+class VmaSource(SourceBase):
+    """VMAs for the county. The list is complete: a VMA no longer listed has ended."""
+
+    spec = SPEC
+
+    def poll(self, ctx: PollContext) -> PollResult:
+        response = ctx.conditional_get(request_url(ctx.source.url), accept="application/json")
+        if response.not_modified:
+            # 304: nothing to store; the stored validators stay (a 304 need not repeat them).
+            return PollResult([], complete=True, not_modified=True)
+        parsed = parse(response.body, ctx.parse_context(response.url))
+        return PollResult(parsed.items, complete=True, etag=response.etag,
+                          last_modified=response.last_modified, warnings=parsed.warnings)

@@ -52,6 +52,17 @@ def test_empty_file_gives_working_defaults(tmp_path: Path) -> None:
         ({"sources": {"twitter": {}}}, "sources.twitter", "unknown key"),
         ({"sources": {"lansstyrelsen": {"article_delay": -1}}},
          "sources.lansstyrelsen.article_delay", "0 or more"),
+        ({"sources": {"lansstyrelsen": {"article_delay": "1s"}}},
+         "sources.lansstyrelsen.article_delay", "must be a number"),
+        ({"sources": {"lansstyrelsen": {"max_articles": 0}}},
+         "sources.lansstyrelsen.max_articles", "greater than 0"),
+        ({"sources": {"lansstyrelsen": {"max_articles": 2.5}}},
+         "sources.lansstyrelsen.max_articles", "must be an integer"),
+        ({"sources": {"krisinformation": {"level": "loud"}}},
+         "sources.krisinformation.level", "unknown level"),
+        ({"sources": {"krisinformation": {"level": 9}}},
+         "sources.krisinformation.level", "use 1-5"),
+        ({"sources": {"vma": {"level": "info"}}}, "sources.vma.level", "unknown key"),
         ({"topics": {"id": "x"}}, "topics", "must be a list"),
         ({"topics": [{"title": "X"}]}, "topics[0].id", "required"),
         ({"topics": [{"id": "Bad Id", "title": "X"}]}, "topics[0].id", "lower-case"),
@@ -111,3 +122,31 @@ def test_secret_key_from_env_or_credentials(
 
 def test_secrets_are_not_config_keys() -> None:
     assert not any("secret" in key or "password" in key for key in config_mod.known_keys())
+
+
+def test_sources_own_settings_are_read_typed_with_their_defaults() -> None:
+    cfg = config_mod.from_dict({"sources": {"krisinformation": {"level": 3},
+                                            "lansstyrelsen": {"article_delay": 2}}})
+    assert cfg.sources["krisinformation"].settings == {"level": Level.WARNING}
+    assert cfg.sources["lansstyrelsen"].settings == {"max_articles": 10, "article_delay": 2.0}
+    assert isinstance(cfg.sources["lansstyrelsen"].settings["article_delay"], float)
+    assert cfg.sources["smhi"].settings == {} and cfg.sources["vma"].settings == {}
+    assert config_mod.from_dict({}).sources["krisinformation"].settings == {"level": Level.INFO}
+
+
+def test_a_bad_setting_chains_the_cause() -> None:
+    with pytest.raises(ConfigError) as info:
+        config_mod.from_dict({"sources": {"krisinformation": {"level": "loud"}}})
+    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_every_source_of_the_registry_is_configured_with_its_defaults() -> None:
+    from feeder.sources import SPECS
+
+    cfg = config_mod.from_dict({})
+    assert list(cfg.sources) == [spec.name for spec in SPECS]
+    for spec in SPECS:
+        source = cfg.sources[spec.name]
+        assert (source.url, source.interval) == (spec.url, spec.interval)
+        assert source.stale_after == max(4 * spec.interval, 600)
+        assert source.enabled is spec.enabled_by_default

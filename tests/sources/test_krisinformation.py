@@ -1,4 +1,5 @@
-"""Krisinformation news: the parser, data-driven from fixtures, and polls over loopback HTTP."""
+"""Krisinformation news: the parser, from the cases in tests/sources/cases/krisinformation (each
+input with its whole expected output) and the fixtures, and polls over loopback HTTP."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from feeder.config import Config, from_dict
+from feeder.config import Config, Region, from_dict
 from feeder.errors import LayoutChangedError, SourceError
 from feeder.fetch import Fetcher
 from feeder.ladder import Level
+from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
-from feeder.sources import krisinformation
+from feeder.sources import Source, build_sources, krisinformation
+from feeder.sources.base import ParseContext, Parsed
 from feeder.store import Store
 from feeder.text import sanitize_html
+from tests.sources.parse_cases import Case, cases, expected_result, run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "krisinformation"
 PATH = "/v3/news"
@@ -34,6 +38,18 @@ def utc(text: str) -> datetime:
 
 def body(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
+
+
+def parse(data: bytes, region: Region, level: Level = Level.INFO) -> Parsed[Item]:
+    """:func:`feeder.sources.krisinformation.parse` with a context of those parts."""
+    context = ParseContext(region, NOW, settings={krisinformation.LEVEL.key: level})
+    return krisinformation.parse(data, context)
+
+
+@pytest.mark.parametrize("case", cases("krisinformation"), ids=lambda case: case.id)
+def test_case(case: Case) -> None:
+    """Each input in tests/sources/cases/krisinformation gives exactly its expected output."""
+    assert run(case) == expected_result(case.load())
 
 
 def make_config(tmp_path: Path, **source: object) -> Config:
@@ -98,9 +114,9 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_parse_fixture(name: str, tmp_path: Path) -> None:
     config = make_config(tmp_path)
-    warnings: list[str] = []
-    items = krisinformation.parse(body(name), config.region, NOW, warnings=warnings)
-    assert warnings == []
+    parsed = parse(body(name), config.region)
+    items = parsed.items
+    assert parsed.warnings == []
     assert [i.id for i in items] == [e["id"] for e in EXPECTED[name]]
     for item, expected in zip(items, EXPECTED[name], strict=True):
         for key, value in expected.items():
@@ -121,22 +137,20 @@ def test_parse_fixture(name: str, tmp_path: Path) -> None:
 
 def test_empty_array_is_no_news(tmp_path: Path) -> None:
     config = make_config(tmp_path)
-    warnings: list[str] = []
-    assert krisinformation.parse(b"[]", config.region, NOW, warnings=warnings) == []
-    assert warnings == []
+    assert parse(b"[]", config.region) == Parsed([], [])
 
 
 def test_configured_level(tmp_path: Path) -> None:
     config = make_config(tmp_path, level="notice")
-    assert config.sources["krisinformation"].level is Level.NOTICE
-    items = krisinformation.parse(body("news.json"), config.region, NOW, level=Level.NOTICE)
+    assert config.sources["krisinformation"].settings["level"] is Level.NOTICE
+    items = parse(body("news.json"), config.region, Level.NOTICE).items
     assert {i.level for i in items} == {Level.NOTICE}
     assert all("notice" in i.level_reason for i in items)
 
 
 def test_other_county_sees_its_own_news(tmp_path: Path) -> None:
     config = from_dict({"region": {"name": "Skåne län", "county_id": 12}}, tmp_path / "c.yaml")
-    items = krisinformation.parse(body("news.json"), config.region, NOW)
+    items = parse(body("news.json"), config.region).items
     assert [i.id for i in items] == [f"krisinformation:{NEWS}0003", f"krisinformation:{NEWS}0004"]
 
 
@@ -155,7 +169,7 @@ def test_bad_bodies_fail_naming_the_source(
 ) -> None:
     config = make_config(tmp_path)
     with pytest.raises(error) as caught:
-        krisinformation.parse(doc, config.region, NOW)
+        parse(doc, config.region)
     assert isinstance(caught.value, SourceError)
     assert caught.value.source == "krisinformation"
     assert words in caught.value.reason
@@ -165,8 +179,8 @@ def test_a_bad_entry_is_a_warning(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     good = _entry("G1")
     bad = {**_entry("B1"), "Published": "igår", "Updated": None}
-    warnings: list[str] = []
-    items = krisinformation.parse(_json([bad, good]), config.region, NOW, warnings=warnings)
+    parsed = parse(_json([bad, good]), config.region)
+    items, warnings = parsed.items, parsed.warnings
     assert [i.id for i in items] == ["krisinformation:G1"]
     assert len(warnings) == 1 and "B1" in warnings[0] and "Published" in warnings[0]
 
@@ -174,7 +188,7 @@ def test_a_bad_entry_is_a_warning(tmp_path: Path) -> None:
 def test_missing_identifier_falls_back_to_content_id(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     entry = {**_entry(""), "ContentId": 4711}
-    items = krisinformation.parse(_json([entry]), config.region, NOW)
+    items = parse(_json([entry]), config.region).items
     assert [i.id for i in items] == ["krisinformation:content-4711"]
 
 
@@ -211,6 +225,7 @@ class Env:
     config: Config
     store: Store
     fetcher: Fetcher
+    source: Source
 
     def serve(self, name: str | None = None, *, status: int = 200, data: bytes | None = None,
               content_type: str = "application/json",
@@ -222,7 +237,7 @@ class Env:
         )
 
     def poll(self, now: datetime) -> PollOutcome:
-        return poll_source("krisinformation", self.store, self.config, self.fetcher, now=now,
+        return poll_source(self.source, self.store, self.config, self.fetcher, now=now,
                            sleep=lambda _s: None, respect_backoff=False)
 
 
@@ -230,7 +245,7 @@ class Env:
 def env(tmp_path: Path, httpserver: HTTPServer) -> Iterator[Env]:
     config = make_config(tmp_path, url=httpserver.url_for(PATH), interval=300, stale_after=1200)
     with Store(config.storage.database) as store, Fetcher(config.http) as fetcher:
-        yield Env(httpserver, config, store, fetcher)
+        yield Env(httpserver, config, store, fetcher, build_sources(config)["krisinformation"])
 
 
 def test_poll_stores_the_county_news(env: Env) -> None:
@@ -264,7 +279,8 @@ def test_configured_level_reaches_the_store(tmp_path: Path, httpserver: HTTPServ
     httpserver.expect_request(PATH, query_string=QUERY).respond_with_data(
         body("news.json"), content_type="application/json")
     with Store(config.storage.database) as store, Fetcher(config.http) as fetcher:
-        assert poll_source("krisinformation", store, config, fetcher, now=NOW).ok
+        source = build_sources(config)["krisinformation"]
+        assert poll_source(source, store, config, fetcher, now=NOW).ok
         assert {i.level for i in store.items("krisinformation")} == {Level.WARNING}
 
 

@@ -1,6 +1,6 @@
 """Länsstyrelsen news polls over loopback HTTP: the real Fetcher, a real SQLite store, poll_source.
 
-The fake site (``NewsSite`` in conftest_news.py) serves the fixtures with lansstyrelsen.se's
+The fake site (``NewsSite`` in news_support.py) serves the fixtures with lansstyrelsen.se's
 origin replaced by the test server's. Only two of the list's eight articles have fixtures; where
 a test needs every listed article to succeed, the list is trimmed to those two.
 """
@@ -16,11 +16,11 @@ from pytest_httpserver import HTTPServer
 
 from feeder.ladder import Level
 from feeder.model import Item
-from feeder.sources.lansstyrelsen import credit_for, needs_fetch
-from feeder.sources.news_entries import ListEntry
+from feeder.sources.lansstyrelsen import needs_fetch
+from feeder.sources.news_entries import ListEntry, credit_for
 from feeder.text import plain_text
 from feeder.topics import topics_for
-from tests.sources.conftest_news import (
+from tests.sources.news_support import (
     KRAFTSAMLING,
     LIST_PATH,
     LISTED,

@@ -1,4 +1,6 @@
-"""The news parser, data-driven from tests/fixtures/lansstyrelsen (pure: bytes in, entries out).
+"""The news parser (pure: bytes and a context in, entries or items out): the cases in
+tests/sources/cases/lansstyrelsen (each input with its whole expected output) and the fixtures of
+tests/fixtures/lansstyrelsen.
 
 The fixtures are parsed as served by lansstyrelsen.se (their own absolute URLs); the polls over
 HTTP are in test_lansstyrelsen.py.
@@ -11,14 +13,17 @@ from typing import Any
 
 import pytest
 
+from feeder.config import Region
 from feeder.errors import LayoutChangedError
 from feeder.ladder import Level
 from feeder.sources import news_dates, news_parser
+from feeder.sources.base import ParseContext
 from feeder.sources.news_entries import ListEntry, article_pattern, canonical_url
 from feeder.text import plain_text
-from tests.sources.conftest_news import (
+from tests.sources.news_support import (
     ARTICLES,
     KRAFTSAMLING,
+    NOW,
     REAL_LIST_URL,
     REAL_ORIGIN,
     STRANDSKYDD,
@@ -26,12 +31,25 @@ from tests.sources.conftest_news import (
     seed_paragraphs,
     utc,
 )
+from tests.sources.parse_cases import Case, cases, expected_result, run
 
 BASE = REAL_ORIGIN + ARTICLES
+REGION = Region("Västernorrlands län", 22, {})
 
 
 def url(slug: str) -> str:
     return f"{BASE}{slug}.html"
+
+
+def ctx(address: str, now: datetime = NOW) -> ParseContext:
+    """The context of a page fetched from ``address`` in a poll at ``now``."""
+    return ParseContext(REGION, now, address)
+
+
+@pytest.mark.parametrize("case", cases("lansstyrelsen"), ids=lambda case: case.id)
+def test_case(case: Case) -> None:
+    """Each input in tests/sources/cases/lansstyrelsen gives exactly its expected output."""
+    assert run(case) == expected_result(case.load())
 
 
 # --------------------------------------------------------------------------- list pages
@@ -90,17 +108,16 @@ LIST_CASES: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("name", sorted(LIST_CASES))
 def test_list_page_entries(name: str) -> None:
     case = LIST_CASES[name]
-    page = news_parser.parse_list_page(fixture(name), REAL_LIST_URL)
+    page = news_parser.parse(fixture(name), ctx(REAL_LIST_URL))
     assert page.method == case["method"]
-    got = [(e.url, e.title, e.date, e.lead) for e in page.entries]
+    got = [(e.url, e.title, e.date, e.lead) for e in page.items]
     want = [(url(slug), title, utc(date), lead) for slug, title, date, lead in case["entries"]]
     assert got == want
-    assert news_parser.parse_list(fixture(name), REAL_LIST_URL) == page.entries
 
 
 @pytest.mark.parametrize("name", sorted(LIST_CASES))
 def test_list_entries_are_whole_and_clean(name: str) -> None:
-    entries = news_parser.parse_list(fixture(name), REAL_LIST_URL)
+    entries = news_parser.parse(fixture(name), ctx(REAL_LIST_URL)).items
     assert entries
     for entry in entries:
         assert entry.title.strip() and entry.url.startswith("https://www.lansstyrelsen.se/")
@@ -112,21 +129,21 @@ def test_list_entries_are_whole_and_clean(name: str) -> None:
 
 
 def test_list_resolves_relative_links_against_the_page() -> None:
-    entries = news_parser.parse_list(fixture("news_list.html"), "http://127.0.0.1:9/x/y.html")
+    entries = news_parser.parse(fixture("news_list.html"), ctx("http://127.0.0.1:9/x/y.html")).items
     # the one absolute link to www.lansstyrelsen.se is another site from 127.0.0.1: dropped
     assert len(entries) == 7
     assert all(e.url.startswith("http://127.0.0.1:9/vasternorrland/") for e in entries)
 
 
 def test_a_page_that_is_no_news_list_yields_nothing() -> None:
-    page = news_parser.parse_list_page(fixture("article_strandskydd.html"), REAL_LIST_URL)
-    assert page.entries == [] and page.method == "none"
+    page = news_parser.parse(fixture("article_strandskydd.html"), ctx(REAL_LIST_URL))
+    assert page.items == [] and page.method == "none"
     assert page.headings == ["Nya regler för strandskydd"]
 
 
 def test_no_feed_advertised_by_the_fixtures() -> None:
     for name in LIST_CASES:
-        assert news_parser.feed_link(fixture(name), REAL_LIST_URL) is None
+        assert news_parser.parse(fixture(name), ctx(REAL_LIST_URL)).feed_url is None
 
 
 @pytest.mark.parametrize(
@@ -145,14 +162,15 @@ def test_no_feed_advertised_by_the_fixtures() -> None:
 )
 def test_feed_link(link: str, expected: str | None) -> None:
     page = f"<html><head>{link}</head><body></body></html>".encode()
-    assert news_parser.feed_link(page, REAL_LIST_URL) == expected
+    assert news_parser.parse(page, ctx(REAL_LIST_URL)).feed_url == expected
 
 
 # --------------------------------------------------------------------------- feeds
 
 
 def test_sitevision_rss_feed_entries() -> None:
-    entries = news_parser.parse_feed(fixture("rss_sitevision_example.xml"), REAL_LIST_URL)
+    feed = fixture("rss_sitevision_example.xml")
+    entries = news_parser.parse_feed(feed, ctx(REAL_LIST_URL)).items
     assert entries == [
         ListEntry(url(KRAFTSAMLING), "Kraftsamling mot våldet i Västernorrland",
                   utc("2022-03-21T13:45:00+01:00"),
@@ -174,18 +192,20 @@ def test_atom_feed_entries() -> None:
       <entry><title>Utan länk</title><updated>2022-03-21T15:02:00Z</updated></entry>
       <entry><title>Annan webbplats</title><link href="https://example.org/a.html"/></entry>
     </feed>""".encode()
-    assert news_parser.parse_feed(atom, REAL_LIST_URL) == [
+    assert news_parser.parse_feed(atom, ctx(REAL_LIST_URL)).items == [
         ListEntry(url(KRAFTSAMLING), "Ny plan", utc("2022-03-21T13:45:00+01:00"), "Kort")
     ]
 
 
 def test_a_broken_feed_yields_nothing() -> None:
-    assert news_parser.parse_feed(b"<html><body>Not a feed", REAL_LIST_URL) == []
+    assert news_parser.parse_feed(b"<html><body>Not a feed", ctx(REAL_LIST_URL)).items == []
 
 
 # --------------------------------------------------------------------------- articles
 
-LIST_ENTRIES = {e.url: e for e in news_parser.parse_list(fixture("news_list.html"), REAL_LIST_URL)}
+LIST_ENTRIES = {
+    e.url: e for e in news_parser.parse(fixture("news_list.html"), ctx(REAL_LIST_URL)).items
+}
 
 ARTICLE_CASES: dict[str, dict[str, Any]] = {
     # dates only in <time datetime> (the seed page's labels show no visible value)
@@ -225,7 +245,7 @@ ARTICLE_CASES: dict[str, dict[str, Any]] = {
 def parse_case(name: str) -> Any:
     case = ARTICLE_CASES[name]
     address = url(case["slug"])
-    return news_parser.parse_article(fixture(name), address, LIST_ENTRIES[address])
+    return news_parser.parse_article(fixture(name), ctx(address), LIST_ENTRIES[address])
 
 
 @pytest.mark.parametrize("name", sorted(ARTICLE_CASES))
@@ -271,11 +291,11 @@ def test_article_without_h1_takes_og_title_then_the_list_title() -> None:
                          b" strandskydd</h1>", b"")
     assert b"<h1" not in no_h1
     entry = LIST_ENTRIES[url(STRANDSKYDD)]
-    assert news_parser.parse_article(no_h1, url(STRANDSKYDD), entry).title == (
+    assert news_parser.parse_article(no_h1, ctx(url(STRANDSKYDD)), entry).title == (
         "Nya regler för strandskydd")  # og:title
     neither = no_h1.replace(b'<meta property="og:title" content="Nya regler f&#xF6;r strandskydd">',
                             b"")
-    item = news_parser.parse_article(neither, url(STRANDSKYDD), entry)
+    item = news_parser.parse_article(neither, ctx(url(STRANDSKYDD)), entry)
     assert item.title == "Nya regler för strandskydd & dispenser"  # the list's
     assert "Det här ändras:" in plain_text(item.body)
 
@@ -295,7 +315,7 @@ def test_article_without_h1_takes_og_title_then_the_list_title() -> None:
 )
 def test_article_layout_changed(page: bytes, entry: ListEntry | None, message: str) -> None:
     with pytest.raises(LayoutChangedError) as caught:
-        news_parser.parse_article(page, url(KRAFTSAMLING), entry)
+        news_parser.parse_article(page, ctx(url(KRAFTSAMLING)), entry)
     assert caught.value.source == "lansstyrelsen"
     assert caught.value.reason.startswith("layout changed: article ")
     assert message in caught.value.reason
@@ -304,15 +324,13 @@ def test_article_layout_changed(page: bytes, entry: ListEntry | None, message: s
 def test_article_dates_fall_back_to_the_list_then_the_slug() -> None:
     page = b"<html><body><main><h1>Rubrik</h1><p>Text.</p></main></body></html>"
     listed = ListEntry(url(KRAFTSAMLING), "Rubrik", utc("2022-03-21T13:45:00+01:00"))
-    item = news_parser.parse_article(page, url(KRAFTSAMLING), listed)
+    item = news_parser.parse_article(page, ctx(url(KRAFTSAMLING)), listed)
     assert item.published == item.updated == utc("2022-03-21T13:45:00+01:00")
-    item = news_parser.parse_article(page, url(KRAFTSAMLING))
+    item = news_parser.parse_article(page, ctx(url(KRAFTSAMLING)))
     assert item.published == utc("2022-03-21T00:00:00+01:00")
     seen = utc("2026-06-12T10:00:00Z")
-    item = news_parser.parse_article(page, "https://www.lansstyrelsen.se/a.html", seen=seen)
-    assert item.published == seen
-    with pytest.raises(LayoutChangedError, match="no publication date"):
-        news_parser.parse_article(page, "https://www.lansstyrelsen.se/a.html")
+    item = news_parser.parse_article(page, ctx("https://www.lansstyrelsen.se/a.html", seen))
+    assert item.published == seen  # nothing dates the page: the time it was first seen
 
 
 def test_article_drops_chrome_and_script_inside_the_content() -> None:
@@ -324,7 +342,7 @@ def test_article_drops_chrome_and_script_inside_the_content() -> None:
       <figure><img src=a.jpg><figcaption>Foto: X</figcaption></figure>
       <aside><p>Relaterat</p></aside><p>Andra <b>stycket</b>.</p></main>
       <footer><p>Sidfot</p></footer></body></html>""".encode()
-    item = news_parser.parse_article(page, f"{BASE}2022-04-05-x.html?utm=1")
+    item = news_parser.parse_article(page, ctx(f"{BASE}2022-04-05-x.html?utm=1"))
     assert item.id == f"{BASE}2022-04-05-x.html"
     assert item.published == utc("2022-04-05T09:12:00+02:00")
     assert item.body == (

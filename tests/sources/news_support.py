@@ -1,4 +1,4 @@
-"""Set-up for the Länsstyrelsen news tests (imported explicitly by them; not a conftest plugin).
+"""Helpers for the Länsstyrelsen news tests (a plain module: import it, not conftest).
 
 ``NewsSite`` is a fake lansstyrelsen.se on 127.0.0.1 (pytest-httpserver) serving the fixtures of
 ``tests/fixtures/lansstyrelsen`` with the site's origin rewritten to the test server's, so that
@@ -21,6 +21,7 @@ from feeder.config import Config
 from feeder.fetch import Fetcher
 from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
+from feeder.sources import Source, build_sources
 from feeder.store import Store
 from tests.common import FIXTURES, NOW, make_config
 
@@ -104,6 +105,7 @@ class NewsSite:
         )
         self.store = Store(self.config.storage.database)
         self.fetcher = Fetcher(self.config.http)
+        self.source: Source = build_sources(self.config)["lansstyrelsen"]
 
     def close(self) -> None:
         self.fetcher.close()
@@ -155,7 +157,7 @@ class NewsSite:
     # ------------------------------------------------------------------ feeder
 
     def poll(self, now: datetime = NOW) -> PollOutcome:
-        return poll_source("lansstyrelsen", self.store, self.config, self.fetcher, now=now,
+        return poll_source(self.source, self.store, self.config, self.fetcher, now=now,
                            sleep=self.sleeps.append)
 
     def items(self) -> dict[str, Item]:
