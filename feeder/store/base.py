@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from .db import BUSY_TIMEOUT, connect, store_error, transaction
+from .db import connect, store_error, transaction
 
 
 class StoreBase:
     """One open database. Safe to share between threads (one connection, one lock)."""
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout: float | None = None) -> None:
         self.path = Path(path)
         self._db = connect(self.path, busy_timeout=busy_timeout)
         self._lock = threading.RLock()

@@ -43,8 +43,11 @@ def store_error(exc: sqlite3.Error, what: str = "database") -> StoreError:
     return StoreError(f"{what} error: {exc}")
 
 
-def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database; refuse one newer than this code."""
+def connect(path: Path, *, busy_timeout: float | None = None) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database; refuse one newer than this code.
+    ``busy_timeout``: seconds to wait for another connection's lock (:data:`BUSY_TIMEOUT`)."""
+    if busy_timeout is None:
+        busy_timeout = BUSY_TIMEOUT
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(

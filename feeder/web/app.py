@@ -99,5 +99,5 @@ def create_app(
         exception_handlers=dict(exception_handlers()),
         lifespan=lifespan,
     )
-    app.state.feeder = ctx
+    app.state.context = ctx
     return app

@@ -44,5 +44,5 @@ class WebContext:
 
 def context(conn: HTTPConnection) -> WebContext:
     """The :class:`WebContext` of the app serving this request."""
-    ctx: WebContext = conn.app.state.feeder
+    ctx: WebContext = conn.app.state.context
     return ctx
