@@ -21,7 +21,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
@@ -34,10 +34,6 @@ from .errors import ConfigError, FeederError, InputError, PublishError
 from .lifecycle import state_of
 from .notices import UNSET, NoticeInput, Unset, as_dict
 from .timeutil import iso_z, swedish
-
-log = logging.getLogger("feeder")
-
-Handler = Callable[[argparse.Namespace, Config], int]
 
 
 def _notice_options(p: argparse.ArgumentParser, *, required_title: bool) -> None:

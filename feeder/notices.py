@@ -101,7 +101,7 @@ class NoticeInput:
         given; a null ``starts``, ``expires`` or ``url`` clears it."""
         unknown = sorted(set(data) - set(FIELDS))
         if unknown:
-            raise InputError("unknown field", unknown[0])
+            raise InputError("unknown field", unknown[0], code="unknown-field")
         return cls(
             title=_text(data, "title"),
             body=_text(data, "body"),
@@ -120,7 +120,7 @@ def _text(data: Mapping[str, object], name: str) -> str | Unset:
     if value is None:
         return UNSET
     if not isinstance(value, str):
-        raise InputError("must be a string", name)
+        raise InputError("must be a string", name, code="wrong-type")
     return value
 
 
@@ -129,7 +129,7 @@ def _level(data: Mapping[str, object]) -> str | int | Unset:
     if value is None:
         return UNSET
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise InputError("must be a level name", "level")
+        raise InputError("must be a level name", "level", code="wrong-type")
     return value
 
 
@@ -139,7 +139,7 @@ def _time(data: Mapping[str, object], name: str) -> str | datetime | Unset | Non
     value = data[name]
     if value is None or isinstance(value, str | datetime):
         return value
-    raise InputError("must be an ISO 8601 time as a string", name)
+    raise InputError("must be an ISO 8601 time as a string", name, code="wrong-type")
 
 
 def _url(data: Mapping[str, object]) -> str | Unset | None:
@@ -148,7 +148,7 @@ def _url(data: Mapping[str, object]) -> str | Unset | None:
     value = data["url"]
     if value is None or isinstance(value, str):
         return value
-    raise InputError("must be a string", "url")
+    raise InputError("must be a string", "url", code="wrong-type")
 
 
 def _codes(data: Mapping[str, object], name: str) -> tuple[str, ...] | Unset:
@@ -158,7 +158,7 @@ def _codes(data: Mapping[str, object], name: str) -> tuple[str, ...] | Unset:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str | int) for v in value):
-        raise InputError("must be a list of strings", name)
+        raise InputError("must be a list of strings", name, code="wrong-type")
     return tuple(str(v) for v in value)
 
 
@@ -167,7 +167,8 @@ def _status(data: Mapping[str, object]) -> str | Unset:
     if value is None:
         return UNSET
     if not isinstance(value, str):
-        raise InputError(f"must be one of {', '.join(STATUSES)}, got {value!r}", "status")
+        raise InputError(f"must be one of {', '.join(STATUSES)}, got {value!r}", "status",
+                         code="unknown-status")
     return value
 
 
@@ -220,9 +221,9 @@ def validate(
     first = existing.starts if existing and isinstance(starts, Unset) else starts
     last = existing.expires if existing and isinstance(expires, Unset) else expires
     if isinstance(first, datetime) and isinstance(last, datetime) and last <= first:
-        raise InputError("must be after starts", "expires")
+        raise InputError("must be after starts", "expires", code="before-start")
     if not allow_past and isinstance(expires, datetime) and expires <= now:
-        raise InputError("lies in the past", "expires")
+        raise InputError("lies in the past", "expires", code="past")
     return NoticeChanges(
         title=title,
         body=body,
@@ -239,19 +240,21 @@ def validate(
 def _clean_title(value: str | Unset, *, required: bool) -> str | Unset:
     if isinstance(value, Unset):
         if required:
-            raise InputError("is required", "title")
+            raise InputError("is required", "title", code="required")
         return UNSET
     clean = plain_text(value)
     if not clean:
-        raise InputError("must not be empty (after removing markup)", "title")
+        raise InputError("must not be empty (after removing markup)", "title", code="empty")
     if len(clean) > MAX_TITLE:
-        raise InputError(f"is {len(clean)} characters; at most {MAX_TITLE}", "title")
+        raise InputError(f"is {len(clean)} characters; at most {MAX_TITLE}", "title",
+                         code="too-long", params={"length": len(clean), "limit": MAX_TITLE})
     return clean
 
 
 def _clean_body(value: str) -> str:
     if len(value) > MAX_BODY:
-        raise InputError(f"is {len(value)} characters; at most {MAX_BODY}", "body")
+        raise InputError(f"is {len(value)} characters; at most {MAX_BODY}", "body",
+                         code="too-long", params={"length": len(value), "limit": MAX_BODY})
     return body_html(value)
 
 
@@ -259,7 +262,7 @@ def _clean_level(value: str | int) -> Level:
     try:
         return Level.parse(value)
     except ValueError as exc:
-        raise InputError(str(exc), "level") from exc
+        raise InputError(str(exc), "level", code="unknown-level") from exc
 
 
 def _clean_time(value: str | datetime | Unset | None, name: str) -> datetime | Unset | None:
@@ -274,7 +277,7 @@ def _clean_time(value: str | datetime | Unset | None, name: str) -> datetime | U
     except ValueError as exc:
         raise InputError(
             f"is not an ISO 8601 time: {value!r} (e.g. 2026-06-12T08:00 or 2026-06-12T06:00Z)",
-            name,
+            name, code="not-a-time",
         ) from exc
 
 
@@ -285,7 +288,7 @@ def _clean_url(value: str | Unset | None) -> str | Unset | None:
         return None
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"must be an http(s) URL, got {value!r}", "url")
+        raise InputError(f"must be an http(s) URL, got {value!r}", "url", code="not-a-url")
     return value.strip()
 
 
@@ -298,7 +301,7 @@ def _clean_topics(value: tuple[str, ...] | Unset, config: Config) -> tuple[str, 
         if topic not in known:
             raise InputError(
                 f"unknown topic {topic!r}; known: {', '.join(sorted(known)) or 'none'}",
-                "topics",
+                "topics", code="unknown-topic", params={"value": topic},
             )
     return tuple(dict.fromkeys(topics))
 
@@ -313,7 +316,7 @@ def _clean_areas(value: tuple[str, ...] | Unset, config: Config) -> tuple[str, .
             raise InputError(
                 f"{code!r} is not a municipality of {config.region.name}"
                 f" (known: {', '.join(sorted(munis))})",
-                "areas",
+                "areas", code="unknown-area", params={"value": code},
             )
     return tuple(dict.fromkeys(areas))
 
@@ -325,7 +328,8 @@ def _clean_status(value: str | Unset) -> NoticeStatus | Unset:
         return NoticeStatus(value)
     except ValueError as exc:
         raise InputError(
-            f"must be one of {', '.join(STATUSES)}, got {value!r}", "status"
+            f"must be one of {', '.join(STATUSES)}, got {value!r}", "status",
+            code="unknown-status",
         ) from exc
 
 
@@ -361,7 +365,8 @@ def create(
     if check is not None:
         check(None, item)
     if store.find(item.id) is not None:
-        raise InputError(f"a notice with id {item.id!r} exists already", "id", status=409)
+        raise InputError(f"a notice with id {item.id!r} exists already", "id", status=409,
+                         code="exists")
     return store.save_notice(item, actor=actor, action=AuditAction.CREATE, now=now)
 
 
@@ -387,7 +392,8 @@ def update(
     stored notice as it is). A withdrawn notice cannot change (409)."""
     old = get(store, notice_id)
     if old.withdrawn:
-        raise InputError("the notice is withdrawn and can no longer change", "id", status=409)
+        raise InputError("the notice is withdrawn and can no longer change", "id", status=409,
+                         code="withdrawn")
     new = validate(data, config, existing=old, now=now).apply(old)
     if check is not None:
         check(old, new)

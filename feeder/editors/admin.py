@@ -81,6 +81,7 @@ ACTIONS = {
     AuditAction.EDITOR_TOKEN: "bytte API-nyckel för",
     AuditAction.EDITOR_PASSWORD: "bytte lösenord för",
 }
+NOT_FOUND = "Det finns inget sådant meddelande."
 LEVELS = [(level.label, f"{level.swedish} ({int(level)} – {level.label})") for level in Level]
 
 
@@ -184,9 +185,9 @@ class AdminPages:
         elif isinstance(exc, StoreError):
             message = "Databasen kan inte användas just nu; inget har sparats. Kontakta driften."
         elif isinstance(exc, InputError):
-            message = pages.swedish_error(exc.field, exc.detail)
+            message = pages.swedish_error(exc)
         elif isinstance(exc, NotFoundError):
-            message = "Det finns inget sådant meddelande."
+            message = NOT_FOUND
         elif isinstance(exc, accounts.RoleError):
             message = self._role_message(editor)
         else:
@@ -220,7 +221,7 @@ class AdminPages:
                     values: Mapping[str, Any]) -> Response:
         if isinstance(exc, InputError):
             return self._form(editor, exc.status, item=item, values=values,
-                              error=pages.swedish_error(exc.field, exc.detail),
+                              error=pages.swedish_error(exc),
                               error_field=exc.field)
         if isinstance(exc, accounts.RoleError):
             return self._form(editor, exc.status, item=item, values=values,
@@ -264,7 +265,7 @@ class AdminPages:
         try:
             form = await form_data(request)
         except InputError as exc:
-            return self._login_page(exc.status, error=pages.swedish_error(exc.field, exc.detail))
+            return self._login_page(exc.status, error=pages.swedish_error(exc))
         name = form.get("name", [""])[0].strip()
         password = form.get("password", [""])[0]
         editor = None
@@ -416,10 +417,11 @@ class AdminPages:
                                 status_code=exc.status)
         try:
             result = await anyio.to_thread.run_sync(self._preview, data)
-        except (InputError, NotFoundError) as exc:
+        except InputError as exc:
             # What the editor typed would be refused: that is the preview's answer (200).
-            result = {"ok": False, "error": pages.swedish_error(exc.field, exc.detail),
-                      "field": exc.field}
+            result = {"ok": False, "error": pages.swedish_error(exc), "field": exc.field}
+        except NotFoundError:
+            result = {"ok": False, "error": NOT_FOUND, "field": "id"}
         except FeederError as exc:
             return error_json(exc)
         return JSONResponse(result)

@@ -23,7 +23,7 @@ fails the change stays saved and the answer is ``503`` naming its ``id``. A lock
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import anyio.to_thread
@@ -41,9 +41,6 @@ from .context import EditorsWeb
 
 READ_ONLY = ("id", "level_number", "withdrawn", "published", "updated", "author")
 """Fields the API shows but never takes (a client may send back what it got; it is told why)."""
-
-Endpoint = Callable[[Request], Awaitable[Response]]
-
 
 def notice_input(data: Mapping[str, object]) -> NoticeInput:
     """The notice fields of a request's JSON object (read-only ones refused by name)."""

@@ -40,20 +40,7 @@ def write_audit(
 
 
 class AuditStore(StoreBase):
-    """The audit log: newest first."""
-
-    def audit(
-        self,
-        actor: str,
-        action: AuditAction,
-        item_id: str | None,
-        before: Snapshot | None,
-        after: Snapshot | None,
-        now: datetime,
-    ) -> None:
-        """Append one entry on its own (changes made by the store audit themselves)."""
-        with self._write() as db:
-            write_audit(db, actor, action, item_id, before, after, now)
+    """The audit log, newest first. (Entries are written by the changes they record.)"""
 
     def audit_log(self, item_id: str | None = None, limit: int = 500) -> list[AuditEntry]:
         """The newest ``limit`` entries, of one item or of everything."""
