@@ -63,6 +63,8 @@ def test_create_answers_201_with_the_notice_and_publishes_before_answering(
     published = output_files(config.storage.output_dir)
     assert not [name for name in published if name.startswith("admin.")]  # /admin/assets only
     assert client.get(f"/api/notices/{shown['id']}", headers=editors.auth("tore")).json() == shown
+    bare = shown["id"].partition(":")[2]  # the form the API handed out before: still accepted
+    assert client.get(f"/api/notices/{bare}", headers=editors.auth("tore")).json() == shown
     listed = client.get("/api/notices", headers=editors.auth("tore")).json()
     assert listed == [shown]
 
