@@ -11,7 +11,7 @@ from feeder.errors import InputError, NotFoundError
 from feeder.ladder import Level
 from feeder.lifecycle import State, state_of
 from feeder.model import Item
-from feeder.notices import UNSET, NoticeInput
+from feeder.notices import NoticeInput
 from feeder.store import Store
 from tests.common import NOW, make_config
 
@@ -170,14 +170,6 @@ def test_not_given_is_not_cleared(store: Store, config: Config) -> None:
                              now=NOW + timedelta(minutes=2))
     assert (cleared.url, cleared.expires, cleared.areas) == (None, None, ())
     assert cleared.title == "Ny rubrik"
-
-
-def test_from_mapping_tells_null_from_absent() -> None:
-    data = NoticeInput.from_mapping({"title": None, "url": None, "expires": None})
-    assert data.title is UNSET  # a null title is no change
-    assert data.url is None and data.expires is None  # a null url or time clears it
-    assert data.starts is UNSET and data.given() == ["expires", "url"]
-    assert NoticeInput.from_mapping({"areas": "2281"}).areas == ("2281",)
 
 
 def test_a_role_check_runs_between_validation_and_the_store(
