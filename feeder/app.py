@@ -43,11 +43,11 @@ from .timeutil import utcnow
 if TYPE_CHECKING:
     from .scheduler import Scheduler
 
-Sleep = Callable[[float], None]
-
 __all__ = ["Actor", "Feeder"]
 
 log = logging.getLogger("feeder.app")
+
+Sleep = Callable[[float], None]
 
 Actor: TypeAlias = Editor | str
 """Who makes a change: a signed-in :class:`~feeder.model.Editor` (their role is checked) or an

@@ -171,8 +171,9 @@ class AdminPages:
         except Throttled as exc:
             minutes = max(1, round(exc.retry_after / 60))
             return self._login_page(
-                429, error=f"För många misslyckade inloggningar. Försök igen om {minutes} min.",
-                headers={"Retry-After": str(exc.retry_after)},
+                status_for(exc),
+                error=f"För många misslyckade inloggningar. Försök igen om {minutes} min.",
+                headers=headers_for(exc),
             )
         if self.web.signer is None:
             return self._login_page(503)
