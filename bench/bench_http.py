@@ -47,6 +47,7 @@ import yaml
 
 from feeder import config as config_mod
 from feeder import daemon
+from feeder.app import Feeder
 from feeder.ladder import Level
 from feeder.model import Item
 from feeder.publish import publish
@@ -360,8 +361,9 @@ def memory_bench(args: argparse.Namespace) -> bool:
             store = Store(config.storage.database)
             store.upsert(seed_items(), datetime.now(UTC))
             fetcher = Fetcher(config.http)
-            scheduler, cache = daemon.build(config, store, fetcher)
-            app = create_app(config, store, service=None, cache=cache)
+            feeder = Feeder(config, store=store, fetcher=fetcher)
+            scheduler, cache = daemon.build(feeder)
+            app = create_app(feeder, service=None, cache=cache)
             warm = args.cycles // 10
             samples: list[tuple[int, int]] = []
             started = time.perf_counter()

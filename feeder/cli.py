@@ -1,30 +1,39 @@
-"""The ``feeder`` command line (PRODUCT.md, "Command line").
+"""The ``feeder`` command line (PRODUCT.md, "Command line"): a client of :class:`feeder.app.Feeder`.
 
-Exit codes: 0 success; 1 a poll failed or something went wrong at run time; 2 bad usage, bad
-config or bad input (the message names the key or field).
+Exit codes (each error carries its own, see :mod:`feeder.errors`):
+
+- 0: success;
+- 1: a poll failed, or something went wrong at run time (the database cannot be used or is busy,
+  the outputs cannot be written);
+- 2: bad usage, a bad config, bad input (the message names the key or field), or no such notice
+  or editor;
+- 3: a notice change is stored, but publishing the outputs failed ("stored as <id>, but not
+  published: ..."); the next successful publish includes it;
+- 130: interrupted (Ctrl-C).
+
+Notices are named by their id, ``notice:<hex>``, as every command prints it; the bare ``<hex>``
+is accepted too.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from . import config as config_mod
+from .app import Feeder
 from .config import Config
-from .errors import ConfigError, FeederError, InputError
+from .editors import cli as editors_cli
+from .editors.cli import actor
+from .errors import ConfigError, FeederError, InputError, PublishError
 from .lifecycle import state_of
-from .store import Store
-from .timeutil import iso_z, swedish, utcnow
-
-log = logging.getLogger("feeder")
-
-Handler = Callable[[argparse.Namespace, Config], int]
+from .notices import UNSET, NoticeInput, Unset, as_dict
+from .timeutil import iso_z, swedish
 
 
 def _notice_options(p: argparse.ArgumentParser, *, required_title: bool) -> None:
@@ -72,50 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     _notice_options(p, required_title=True)
     p.set_defaults(func=cmd_notice_add)
     p = nsub.add_parser("update", help="change a notice")
-    p.add_argument("id")
+    p.add_argument("id", help="the notice's id (notice:<hex>, or just <hex>)")
     _notice_options(p, required_title=False)
     p.set_defaults(func=cmd_notice_update)
     p = nsub.add_parser("list", help="list notices")
     p.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=cmd_notice_list)
     p = nsub.add_parser("withdraw", help="withdraw a notice (it stays in history)")
-    p.add_argument("id")
+    p.add_argument("id", help="the notice's id (notice:<hex>, or just <hex>)")
     p.set_defaults(func=cmd_notice_withdraw)
 
-    _add_editor_commands(sub)
+    editors_cli.add_commands(sub)
     return parser
 
 
-def _add_editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    try:
-        from .editors import cli as editors_cli
-    except ImportError:  # the editors package is optional until it lands
-        return
-    editors_cli.add_commands(sub)
-
-
 # --------------------------------------------------------------------------------- commands
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no user name in the environment (containers)
-        return "cli"
-
-
-def _open_store(config: Config) -> Store:
-    return Store(config.storage.database)
-
-
-def _publish(store: Store, config: Config) -> list[str]:
-    from .publish import publish
-
-    try:
-        result = publish(store, config, utcnow())
-    except FeederError as exc:
-        raise FeederError(f"stored, but not published: {exc}") from exc
-    return result.changed
 
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
@@ -124,29 +104,21 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return run(config)
 
 
-def cmd_poll(args: argparse.Namespace, config: Config) -> int:
-    from .fetch import Fetcher
-    from .notices import load_standing
-    from .poll import poll_sources
-    from .sources import build_sources
-
-    names = list(dict.fromkeys(args.sources)) or config.enabled_sources
-    for name in names:
-        if name not in config.sources:
-            known = ", ".join(config.sources)
-            raise InputError(f"unknown source {name!r}; known: {known}", "SOURCE")
-        if not config.sources[name].enabled:
-            raise InputError(f"source {name!r} is disabled in the config", "SOURCE")
-    fetcher = Fetcher(config.http)
+def _published(feeder: Feeder) -> str:
+    """Publish; the line saying what changed. A failure says that what was stored stays."""
     try:
-        with _open_store(config) as store:
-            load_standing(store, config, now=utcnow())
-            sources = build_sources(config)
-            outcomes = poll_sources([sources[n] for n in names], store, config, fetcher,
-                                    respect_backoff=not args.force)
-            changed = _publish(store, config)
-    finally:
-        fetcher.close()
+        changed = feeder.publish().changed
+    except FeederError as exc:
+        raise FeederError(f"stored, but not published: {exc}") from exc
+    return f"published: {', '.join(changed) if changed else 'nothing changed'}"
+
+
+def cmd_poll(args: argparse.Namespace, config: Config) -> int:
+    with Feeder(config) as feeder:
+        names = feeder.check_sources(args.sources)
+        feeder.load_standing()
+        outcomes = feeder.poll(names, force=args.force)
+        published = _published(feeder)
     for o in outcomes:
         if o.ok:
             what = "not modified" if o.not_modified else (
@@ -158,17 +130,14 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
             print(f"{o.source}: SKIPPED: {o.error} (--force polls it now)")
         else:
             print(f"{o.source}: FAILED: {o.error}")
-    print(f"published: {', '.join(changed) if changed else 'nothing changed'}")
+    print(published)
     return 0 if all(o.ok for o in outcomes) else 1
 
 
 def cmd_publish(args: argparse.Namespace, config: Config) -> int:
-    from .notices import load_standing
-
-    with _open_store(config) as store:
-        load_standing(store, config, now=utcnow())
-        changed = _publish(store, config)
-    print(f"published: {', '.join(changed) if changed else 'nothing changed'}")
+    with Feeder(config) as feeder:
+        feeder.load_standing()
+        print(_published(feeder))
     return 0
 
 
@@ -182,62 +151,60 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _notice_fields(args: argparse.Namespace) -> dict[str, object]:
-    fields: dict[str, object] = {}
-    for name in ("title", "body", "level", "starts", "expires", "url", "topics", "areas", "status"):
-        value = getattr(args, name, None)
-        if value is not None:
-            fields[name] = value
-    return fields
+def _given(value: str | None) -> str | Unset:
+    return UNSET if value is None else value
+
+
+def notice_input(args: argparse.Namespace) -> NoticeInput:
+    """The notice options given on the command line (an empty ``--url ''`` clears the link)."""
+    return NoticeInput(
+        title=_given(args.title),
+        body=_given(args.body),
+        level=_given(args.level),
+        starts=_given(args.starts),
+        expires=_given(args.expires),
+        url=_given(args.url),
+        topics=UNSET if args.topics is None else tuple(args.topics),
+        areas=UNSET if args.areas is None else tuple(args.areas),
+        status=_given(args.status),
+    )
 
 
 def cmd_notice_add(args: argparse.Namespace, config: Config) -> int:
-    from .notices import create
-
-    with _open_store(config) as store:
-        item = create(store, config, _notice_fields(args), actor=_actor(), now=utcnow())
-        # The id first: the notice is stored even if publishing fails below.
-        print(item.id.removeprefix("notice:"), flush=True)
-        _publish(store, config)
+    with Feeder(config) as feeder:
+        item = feeder.add_notice(notice_input(args), actor=actor())
+    print(item.id)
     return 0
 
 
 def cmd_notice_update(args: argparse.Namespace, config: Config) -> int:
-    from .notices import update
-
-    fields = _notice_fields(args)
-    if not fields:
+    data = notice_input(args)
+    if not data.given():
         raise InputError("nothing to change: give at least one option", "options")
-    with _open_store(config) as store:
-        item = update(store, config, args.id, fields, actor=_actor(), now=utcnow())
-        print(item.id.removeprefix("notice:"), flush=True)
-        _publish(store, config)
+    with Feeder(config) as feeder:
+        item = feeder.update_notice(args.id, data, actor=actor())
+    print(item.id)
     return 0
 
 
 def cmd_notice_list(args: argparse.Namespace, config: Config) -> int:
-    from .notices import as_dict, list_notices
-
-    with _open_store(config) as store:
-        items = list_notices(store)
+    with Feeder(config) as feeder:
+        items = feeder.notices()
+        now = feeder.clock()
     if args.json:
         print(json.dumps([as_dict(i) for i in items], ensure_ascii=False, indent=2))
         return 0
-    now = utcnow()
     for item in items:
         state = state_of(item, now)
         when = f"until {swedish(item.expires)}" if item.expires else "no end"
-        print(f"{item.id.removeprefix('notice:')}\t{item.level.label}\t{state}\t{when}\t{item.title}")
+        print(f"{item.id}\t{item.level.label}\t{state}\t{when}\t{item.title}")
     return 0
 
 
 def cmd_notice_withdraw(args: argparse.Namespace, config: Config) -> int:
-    from .notices import withdraw
-
-    with _open_store(config) as store:
-        item = withdraw(store, args.id, actor=_actor(), now=utcnow())
-        print(f"{item.id.removeprefix('notice:')} withdrawn at {iso_z(item.updated)}", flush=True)
-        _publish(store, config)
+    with Feeder(config) as feeder:
+        item = feeder.withdraw_notice(args.id, actor=actor())
+    print(f"{item.id} withdrawn at {iso_z(item.updated)}")
     return 0
 
 
@@ -252,23 +219,31 @@ def setup_logging(verbose: bool = False) -> None:
     )
 
 
+def report(exc: FeederError) -> int:
+    """Say what went wrong on stderr (no traceback); the error's exit code. A notice stored but
+    not published also prints its id on stdout, as a successful add would."""
+    if isinstance(exc, ConfigError):
+        print(f"feeder: config error: {exc}", file=sys.stderr)
+    elif isinstance(exc, PublishError) and exc.item_id is not None:
+        print(exc.item_id, flush=True)
+        cause = exc.__cause__
+        why = f"{type(cause).__name__}: {cause}" if cause is not None else exc.detail
+        print(f"feeder: error: stored as {exc.item_id}, but not published: {why}",
+              file=sys.stderr)
+    else:
+        print(f"feeder: error: {exc}", file=sys.stderr)
+    return exc.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
         config = config_mod.load(args.config)
-    except ConfigError as exc:
-        print(f"feeder: config error: {exc}", file=sys.stderr)
-        return 2
-    try:
         return int(args.func(args, config))
-    except InputError as exc:
-        print(f"feeder: error: {exc}", file=sys.stderr)
-        return 2
     except FeederError as exc:
-        print(f"feeder: error: {exc}", file=sys.stderr)
-        return 1
+        return report(exc)
     except KeyboardInterrupt:
         return 130
 

@@ -24,6 +24,8 @@ PublishError        503     3      a change is stored, but publishing the output
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class FeederError(Exception):
     """Base class of every error feeder raises on purpose."""
@@ -57,17 +59,30 @@ class ConfigError(FeederError):
 
 
 class InputError(FeederError):
-    """Bad input from an editor (CLI, API, web form). ``field`` names the offending field."""
+    """Bad input from an editor (CLI, API, web form). ``field`` names the offending field;
+    ``code`` says which rule it broke (``"required"``, ``"too-long"`` ...) and ``params`` holds
+    the values a message in another language needs (``{"length": 201, "limit": 200}``)."""
 
     status = 400
     exit_code = 2
     code = "input"
 
-    def __init__(self, message: str, field: str | None = None, status: int = 400) -> None:
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        status: int = 400,
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.args = (f"{field}: {message}" if field else message,)
         self.field = field
         self.status = status
+        if code is not None:
+            self.code = code
+        self.params: dict[str, object] = dict(params or {})
 
 
 class NotFoundError(FeederError):

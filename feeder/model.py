@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 
 from .ladder import ALERT_MIN, Level
 from .timeutil import iso_z
@@ -17,6 +18,33 @@ SOURCE_NAMES = {
     "vma": "Sveriges Radio (VMA)",
     "krisinformation": "Krisinformation",
 }
+
+
+class NoticeStatus(StrEnum):
+    """Whether an item is public: every source's items are ``published``; an editor's notice may
+    be a ``draft`` (stored, shown nowhere until published)."""
+
+    PUBLISHED = "published"
+    DRAFT = "draft"
+
+
+class Role(StrEnum):
+    """An editor's role: ``editor`` publishes notices up to ``warning``; ``publisher`` all."""
+
+    EDITOR = "editor"
+    PUBLISHER = "publisher"
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records: a notice's change, or a change to an editor account."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    WITHDRAW = "withdraw"
+    EDITOR_ADD = "editor-add"
+    EDITOR_REMOVE = "editor-remove"
+    EDITOR_TOKEN = "editor-token"
+    EDITOR_PASSWORD = "editor-password"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +70,7 @@ class Item:
     expires: datetime | None = None
     ended: datetime | None = None
     withdrawn: bool = False
-    status: str = "published"
+    status: NoticeStatus = NoticeStatus.PUBLISHED
     topics: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
     author: str = ""
@@ -122,11 +150,34 @@ class SourceStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class Editor:
+    """An editor account as the rest of feeder sees it (never its password or token hash)."""
+
+    id: int
+    name: str
+    role: Role
+    has_password: bool
+    session_gen: int
+    """Bumped by logging out or a new password: ends every web session of the editor."""
+    created: datetime
+    token_created: datetime | None
+
+    @property
+    def max_level(self) -> Level:
+        """The highest level this editor may publish."""
+        return Level.CRITICAL if self.role == Role.PUBLISHER else EDITOR_MAX_LEVEL
+
+
+EDITOR_MAX_LEVEL = Level.WARNING
+"""The highest level a plain ``editor`` may publish; above it needs ``publisher``."""
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: int
     at: datetime
     actor: str
-    action: str
+    action: AuditAction
     item_id: str | None
     before: dict[str, object] | None
     after: dict[str, object] | None

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +11,7 @@ import pytest
 import yaml
 
 from feeder.cli import main
-from feeder.store import Store
+from feeder.store import Store, db
 from tests.common import TOPIC
 
 
@@ -67,21 +69,24 @@ def test_notice_add_prints_the_id_alone_and_publishes(
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     notice_id = out.strip()
+    assert re.fullmatch(r"notice:[0-9a-f]{12}", notice_id)  # the id banner.json shows too
     banner = json.loads((cfg_path.parent / "public" / "banner.json").read_text(encoding="utf-8"))
     assert banner["alert"]["title"] == "Kokvattenrekommendation"
     assert banner["alert"]["areas"] == ["2281"]
+    assert banner["alert"]["id"] == notice_id
 
     assert run(cfg_path, "notice", "list", "--json") == 0
     listed = json.loads(capsys.readouterr().out)
     assert [n["id"] for n in listed] == [notice_id]
 
-    assert run(cfg_path, "notice", "update", notice_id, "--level", "warning") == 0
-    capsys.readouterr()
+    bare = notice_id.partition(":")[2]  # the form handed out before is still accepted
+    assert run(cfg_path, "notice", "update", bare, "--level", "warning") == 0
+    assert capsys.readouterr().out.strip() == notice_id
     banner = json.loads((cfg_path.parent / "public" / "banner.json").read_text(encoding="utf-8"))
     assert banner["alert"]["level_name"] == "warning"
 
     assert run(cfg_path, "notice", "withdraw", notice_id) == 0
-    assert "withdrawn" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith(f"{notice_id} withdrawn at ")
     banner = json.loads((cfg_path.parent / "public" / "banner.json").read_text(encoding="utf-8"))
     assert banner["alert"] is None
     with Store(cfg_path.parent / "db.sqlite3") as store:
@@ -112,9 +117,11 @@ def test_notice_add_errors_exit_2_naming_the_field(
         cfg_path.parent / "db.sqlite3").items()
 
 
-def test_notice_update_unknown_id(cfg_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(cfg_path, "notice", "update", "nope", "--title", "x") == 1
-    assert "no notice" in capsys.readouterr().err
+def test_notice_update_unknown_id_exits_2(
+    cfg_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(cfg_path, "notice", "update", "nope", "--title", "x") == 2
+    assert "no notice with id 'nope'" in capsys.readouterr().err
 
 
 def test_notice_list_plain(cfg_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,6 +130,7 @@ def test_notice_list_plain(cfg_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert run(cfg_path, "notice", "list") == 0
     line = capsys.readouterr().out.strip()
     assert "draft" in line and "Utkast" in line
+    assert line.startswith("notice:")
 
 
 def test_poll_unknown_source_exits_2(cfg_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -173,13 +181,35 @@ def test_poll_backs_off_after_failures_unless_forced(
         assert store.source_state("smhi").failures == 3
 
 
-def test_notice_add_prints_the_id_even_when_publishing_fails(
+def test_notice_add_prints_the_id_even_when_publishing_fails_and_exits_3(
     cfg_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (cfg_path.parent / "public").write_text("a file where the output folder should be")
-    assert run(cfg_path, "notice", "add", "--title", "Viktigt") == 1
+    assert run(cfg_path, "notice", "add", "--title", "Viktigt") == 3
     captured = capsys.readouterr()
     notice_id = captured.out.strip()
-    assert "stored, but not published" in captured.err
+    assert f"stored as {notice_id}, but not published: FeederError: cannot publish" in (
+        captured.err)
+    assert "Traceback" not in captured.err
     with Store(cfg_path.parent / "db.sqlite3") as store:
-        assert store.get("notice:" + notice_id).title == "Viktigt"
+        assert store.get(notice_id).title == "Viktigt"
+
+
+def test_a_locked_database_is_a_clear_error_not_a_traceback(
+    cfg_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(cfg_path, "publish") == 0  # creates the database
+    capsys.readouterr()
+    monkeypatch.setattr(db, "BUSY_TIMEOUT", 0.05)
+    holder = sqlite3.connect(cfg_path.parent / "db.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert run(cfg_path, "notice", "add", "--title", "Viktigt") == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("feeder: error: database ")
+    assert "is busy (another process holds a lock): try again in a moment" in captured.err
+    assert "Traceback" not in captured.err

@@ -1,10 +1,11 @@
-"""Editor accounts: the ``editors`` table, password hashing, API tokens and roles.
+"""Editor accounts: password hashing, API tokens, validation and roles. No SQL: the accounts
+live in :mod:`feeder.store.editors`, reached through the store's public methods.
 
 - Passwords: ``hashlib.scrypt`` (memory-hard) with a random 16-byte salt per password. The stored
   string carries its parameters (``scrypt$N$r$p$salt$hash``), so they can be raised later without
   breaking old hashes. Defaults follow OWASP's minimum for scrypt: N=2**17, r=8, p=1 (128 MiB,
-  about half a second here); at most :data:`KDF_SLOTS` computations run at once, which bounds
-  the memory a burst of logins can take.
+  about half a second here); an :class:`Accounts` runs at most :data:`KDF_SLOTS` computations at
+  once, which bounds the memory a burst of logins can take.
 - API tokens: 32 random bytes (``fdr_`` + URL-safe base64), shown once; only their SHA-256 is
   stored. Rotating replaces the hash, so the old token stops working at once.
 - Roles: ``editor`` may publish notices up to ``warning``; ``severe`` and ``critical`` need
@@ -23,20 +24,21 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import AuthError, InputError, NotFoundError
 from ..ladder import Level
-from ..model import Item
+from ..model import EDITOR_MAX_LEVEL, Editor, Item, NoticeStatus, Role
 from ..store import Store
-from ..timeutil import iso_z, parse_iso
 
-ROLES = ("editor", "publisher")
-EDITOR_MAX_LEVEL = Level.WARNING
-"""The highest level a plain ``editor`` may publish; above it needs ``publisher``."""
+__all__ = [
+    "EDITOR_MAX_LEVEL", "ROLES", "Accounts", "Editor", "RoleError", "authorize", "check_name",
+    "check_password", "check_role", "hash_password", "new_token", "token_digest",
+    "verify_password",
+]
+
+ROLES = tuple(role.value for role in Role)
 
 SCRYPT_N = 2**17
 SCRYPT_R = 8
@@ -46,7 +48,7 @@ KEY_BYTES = 32
 MAX_N = 2**20
 """Stored hashes asking for more than this are refused (a tampered row must not eat the RAM)."""
 KDF_SLOTS = 2
-_kdf_slots = threading.BoundedSemaphore(KDF_SLOTS)
+"""scrypt computations one :class:`Accounts` runs at once (each takes 128 MiB)."""
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -59,23 +61,10 @@ TOKEN_BYTES = 32
 class RoleError(AuthError):
     """The editor's role may not make this change (HTTP 403; the field at fault is ``level``)."""
 
+    field = "level"
+
     def __init__(self, message: str) -> None:
         super().__init__(message, status=403)
-
-
-@dataclass(frozen=True, slots=True)
-class Editor:
-    id: int
-    name: str
-    role: str
-    has_password: bool
-    session_gen: int
-    created: datetime
-    token_created: datetime | None
-
-    @property
-    def max_level(self) -> Level:
-        return Level.CRITICAL if self.role == "publisher" else EDITOR_MAX_LEVEL
 
 
 # ----------------------------------------------------------------------------- passwords
@@ -87,10 +76,9 @@ def _b64(data: bytes) -> str:
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
     maxmem = 128 * r * (n + p + 2) + 1024 * 1024
-    with _kdf_slots:
-        return hashlib.scrypt(
-            password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=dklen
-        )
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=dklen
+    )
 
 
 def hash_password(password: str, *, n: int | None = None) -> str:
@@ -119,17 +107,6 @@ def verify_password(password: str, encoded: str) -> bool:
     except (ValueError, MemoryError):
         return False
     return hmac.compare_digest(candidate, key)
-
-
-_dummy_hash: str | None = None
-
-
-def _burn_time(password: str) -> None:
-    """Spend what a real check costs, so that an unknown name answers no faster than a known one."""
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = hash_password(secrets.token_urlsafe(16))
-    verify_password(password, _dummy_hash)
 
 
 # ----------------------------------------------------------------------------- tokens
@@ -167,138 +144,119 @@ def check_password(password: str) -> str:
     return password
 
 
-def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise InputError(f"must be one of {', '.join(ROLES)}, got {role!r}", "role")
-    return role
+def check_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError as exc:
+        raise InputError(f"must be one of {', '.join(ROLES)}, got {role!r}", "role") from exc
 
 
-# ----------------------------------------------------------------------------- the table
+# ----------------------------------------------------------------------------- accounts
 
 
-def _editor(row: sqlite3.Row) -> Editor:
-    return Editor(
-        id=row["id"],
-        name=row["name"],
-        role=row["role"],
-        has_password=row["password_hash"] is not None,
-        session_gen=row["session_gen"],
-        created=parse_iso(row["created"]),
-        token_created=parse_iso(row["token_created"]) if row["token_created"] else None,
-    )
+class Accounts:
+    """The editors of one store, with this instance's bound on concurrent scrypt runs."""
 
+    def __init__(self, store: Store, *, kdf_slots: int = KDF_SLOTS) -> None:
+        self.store = store
+        self._kdf_slots = threading.BoundedSemaphore(kdf_slots)
+        self._dummy_hash: str | None = None
 
-def list_editors(store: Store) -> list[Editor]:
-    return [_editor(r) for r in store._read("SELECT * FROM editors ORDER BY name")]
+    # ------------------------------------------------------------------------- hashing
 
+    def hash_password(self, password: str) -> str:
+        with self._kdf_slots:
+            return hash_password(password)
 
-def count(store: Store) -> int:
-    return int(store._read("SELECT count(*) FROM editors")[0][0])
+    def verify_password(self, password: str, encoded: str) -> bool:
+        with self._kdf_slots:
+            return verify_password(password, encoded)
 
+    def _burn_time(self, password: str) -> None:
+        """Spend what a real check costs, so that an unknown name answers no faster."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hash_password(secrets.token_urlsafe(16))
+        self.verify_password(password, self._dummy_hash)
 
-def find(store: Store, name: str) -> Editor | None:
-    rows = store._read("SELECT * FROM editors WHERE name = ?", (name.strip(),))
-    return _editor(rows[0]) if rows else None
+    # ------------------------------------------------------------------------- reading
 
+    def all(self) -> list[Editor]:
+        return self.store.editors()
 
-def get(store: Store, name: str) -> Editor:
-    editor = find(store, name)
-    if editor is None:
-        raise NotFoundError(f"no editor named {name!r}")
-    return editor
+    def count(self) -> int:
+        return self.store.editor_count()
 
+    def find(self, name: str) -> Editor | None:
+        return self.store.find_editor(name)
 
-def by_id(store: Store, editor_id: int) -> Editor | None:
-    rows = store._read("SELECT * FROM editors WHERE id = ?", (editor_id,))
-    return _editor(rows[0]) if rows else None
+    def get(self, name: str) -> Editor:
+        editor = self.find(name)
+        if editor is None:
+            raise NotFoundError(f"no editor named {name!r}")
+        return editor
 
+    def by_id(self, editor_id: int) -> Editor | None:
+        return self.store.editor_by_id(editor_id)
 
-def by_token(store: Store, token: str) -> Editor | None:
-    """The editor holding this API token now (a rotated or removed one holds none)."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    rows = store._read("SELECT * FROM editors WHERE token_hash = ?", (token_digest(token),))
-    return _editor(rows[0]) if rows else None
+    def by_token(self, token: str) -> Editor | None:
+        """The editor holding this API token now (a rotated or removed one holds none)."""
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        return self.store.editor_by_token_hash(token_digest(token))
 
+    def login(self, name: str, password: str) -> Editor | None:
+        """The editor if name and password match, else None (in about the same time either
+        way)."""
+        if len(password) > MAX_PASSWORD or len(name) > MAX_NAME:
+            return None
+        editor, encoded = self.store.editor_credentials(name) or (None, None)
+        if editor is None or encoded is None:
+            self._burn_time(password)
+            return None
+        return editor if self.verify_password(password, encoded) else None
 
-def login(store: Store, name: str, password: str) -> Editor | None:
-    """The editor if name and password match, else None (in about the same time either way)."""
-    if len(password) > MAX_PASSWORD or len(name) > MAX_NAME:
-        return None
-    rows = store._read("SELECT * FROM editors WHERE name = ?", (name.strip(),))
-    if not rows or rows[0]["password_hash"] is None:
-        _burn_time(password)
-        return None
-    if not verify_password(password, rows[0]["password_hash"]):
-        return None
-    return _editor(rows[0])
+    # ------------------------------------------------------------------------- changing
 
-
-def add(
-    store: Store,
-    name: str,
-    *,
-    role: str = "editor",
-    password: str | None = None,
-    actor: str,
-    now: datetime,
-) -> tuple[Editor, str]:
-    """Create an editor; returns it and its API token (the only time the token is seen)."""
-    name = check_name(name)
-    role = check_role(role)
-    pw_hash = hash_password(check_password(password)) if password is not None else None
-    token = new_token()
-    with store._write() as db:
-        if db.execute("SELECT 1 FROM editors WHERE name = ?", (name,)).fetchone():
-            raise InputError(f"an editor named {name!r} exists already", "name", status=409)
-        db.execute(
-            "INSERT INTO editors (name, role, password_hash, token_hash, created, token_created)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (name, role, pw_hash, token_digest(token), iso_z(now), iso_z(now)),
+    def add(
+        self,
+        name: str,
+        *,
+        role: str = Role.EDITOR,
+        password: str | None = None,
+        actor: str,
+        now: datetime,
+    ) -> tuple[Editor, str]:
+        """Create an editor; returns it and its API token (the only time the token is seen)."""
+        name = check_name(name)
+        checked_role = check_role(role)
+        pw_hash = self.hash_password(check_password(password)) if password is not None else None
+        token = new_token()
+        editor = self.store.add_editor(
+            name, checked_role, password_hash=pw_hash, token_hash=token_digest(token),
+            actor=actor, now=now,
         )
-        Store._audit(db, actor, "editor-add", None, None,
-                     {"editor": name, "role": role, "password": pw_hash is not None}, now)
-    return get(store, name), token
+        return editor, token
 
+    def remove(self, name: str, *, actor: str, now: datetime) -> None:
+        """Delete an editor: their token and sessions stop working at once."""
+        self.store.remove_editor(name, actor=actor, now=now)
 
-def remove(store: Store, name: str, *, actor: str, now: datetime) -> None:
-    """Delete an editor: their token and sessions stop working at once. Their audit entries stay."""
-    editor = get(store, name)
-    with store._write() as db:
-        db.execute("DELETE FROM editors WHERE id = ?", (editor.id,))
-        Store._audit(db, actor, "editor-remove", None,
-                     {"editor": editor.name, "role": editor.role}, None, now)
+    def rotate_token(self, name: str, *, actor: str, now: datetime) -> str:
+        """A new API token for the editor; the old one stops working."""
+        self.get(name)  # NotFoundError before any work
+        token = new_token()
+        self.store.set_token_hash(name, token_digest(token), actor=actor, now=now)
+        return token
 
+    def set_password(self, name: str, password: str, *, actor: str, now: datetime) -> None:
+        """Set (or replace) an editor's password; their open sessions end."""
+        self.get(name)
+        pw_hash = self.hash_password(check_password(password))
+        self.store.set_password_hash(name, pw_hash, actor=actor, now=now)
 
-def rotate_token(store: Store, name: str, *, actor: str, now: datetime) -> str:
-    """A new API token for the editor; the old one stops working."""
-    editor = get(store, name)
-    token = new_token()
-    with store._write() as db:
-        db.execute(
-            "UPDATE editors SET token_hash = ?, token_created = ? WHERE id = ?",
-            (token_digest(token), iso_z(now), editor.id),
-        )
-        Store._audit(db, actor, "editor-token", None, None, {"editor": editor.name}, now)
-    return token
-
-
-def set_password(store: Store, name: str, password: str, *, actor: str, now: datetime) -> None:
-    """Set (or replace) an editor's password; their open sessions end."""
-    editor = get(store, name)
-    pw_hash = hash_password(check_password(password))
-    with store._write() as db:
-        db.execute(
-            "UPDATE editors SET password_hash = ?, session_gen = session_gen + 1 WHERE id = ?",
-            (pw_hash, editor.id),
-        )
-        Store._audit(db, actor, "editor-password", None, None, {"editor": editor.name}, now)
-
-
-def end_sessions(store: Store, editor_id: int) -> None:
-    """Invalidate every web session of the editor (logging out)."""
-    with store._write() as db:
-        db.execute("UPDATE editors SET session_gen = session_gen + 1 WHERE id = ?", (editor_id,))
+    def end_sessions(self, editor_id: int) -> None:
+        """Invalidate every web session of the editor (logging out)."""
+        self.store.end_sessions(editor_id)
 
 
 # ----------------------------------------------------------------------------- roles
@@ -306,13 +264,13 @@ def end_sessions(store: Store, editor_id: int) -> None:
 
 def _published_level(item: Item | None) -> Level | None:
     """The level at which ``item`` is (or would be) public; None for drafts, withdrawn ones."""
-    if item is None or item.status != "published" or item.withdrawn:
+    if item is None or item.status != NoticeStatus.PUBLISHED or item.withdrawn:
         return None
     return item.level
 
 
 def authorize(editor: Editor, before: Item | None, after: Item | None) -> None:
-    """Raise :class:`AuthError` (403) unless the editor's role allows changing ``before`` into
+    """Raise :class:`RoleError` (403) unless the editor's role allows changing ``before`` into
     ``after`` (either may be None). A plain editor may neither publish a notice above
     ``warning`` nor change or withdraw one that is published above it; drafts at any level are
     allowed (a publisher publishes them)."""
@@ -320,6 +278,6 @@ def authorize(editor: Editor, before: Item | None, after: Item | None) -> None:
         level = _published_level(item)
         if level is not None and level > editor.max_level:
             raise RoleError(
-                f"role {editor.role!r} may publish notices up to {editor.max_level.label};"
+                f"role '{editor.role}' may publish notices up to {editor.max_level.label};"
                 f" {level.label} needs role 'publisher'"
             )

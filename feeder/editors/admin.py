@@ -13,8 +13,11 @@ POST /admin/preview                         JSON in, the rendered preview out (f
 GET  /admin/assets/admin.js|admin.css       the page's script and style (no inline code: CSP)
 ==========================================  ==================================================
 
-Pages without a session redirect to the sign-in page (``303``). A rejected form is shown again
-with what was typed and the error next to its field, with the status the API would answer.
+``<id>`` is the notice's id, ``notice:<hex>``. Pages without a session redirect to the sign-in
+page (``303``). A rejected form is shown again with what was typed and the error next to its
+field, with the status the API would answer (:mod:`feeder.web.errors` maps every error to its
+status and headers: a locked database is ``503`` with ``Retry-After``). A client of
+:class:`~feeder.app.Feeder`, like the API.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +34,27 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .. import lifecycle, notices
-from ..errors import FeederError, InputError, NotFoundError
-from ..ladder import Level
+from ..app import Feeder
+from ..errors import (
+    AuthError,
+    FeederError,
+    InputError,
+    NotFoundError,
+    PublishError,
+    StoreBusyError,
+    StoreError,
+)
 from ..lifecycle import State
-from ..model import AuditEntry, Item
+from ..model import EDITOR_MAX_LEVEL, Editor, Item, NoticeStatus
+from ..notices import NoticeInput
 from ..publish.entry import build as build_entry
 from ..timeutil import utcnow
-from ..web.errors import status_for
-from . import accounts, actions, pages, sessions
-from .accounts import Editor
+from ..web.errors import error_response as error_json
+from ..web.errors import headers_for, status_for
+from . import accounts, pages, sessions
 from .body import form_data, json_object
 from .context import EditorsWeb, client_address
+from .form import ACTIONS, LEVELS, audit_rows, changes, form_values, state_label, submitted
 from .throttle import Throttled
 
 log = logging.getLogger("feeder.editors")
@@ -50,8 +62,6 @@ log = logging.getLogger("feeder.editors")
 ADMIN = "/admin"
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET_TYPES = {"admin.js": "text/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
-FORM_TEXTS = ("title", "body", "level", "starts", "expires", "url")
-FORM_LISTS = ("topics", "areas")
 MESSAGES = {
     "created": "Meddelandet är sparat.",
     "updated": "Ändringen är sparad.",
@@ -59,89 +69,7 @@ MESSAGES = {
     "withdrawn": "Meddelandet är återkallat.",
     "loggedout": "Du är utloggad.",
 }
-ACTIONS = {
-    "create": "skapade",
-    "update": "ändrade",
-    "withdraw": "återkallade",
-    "editor-add": "lade till redaktören",
-    "editor-remove": "tog bort redaktören",
-    "editor-token": "bytte API-nyckel för",
-    "editor-password": "bytte lösenord för",
-}
-LEVELS = [(level.label, f"{level.swedish} ({int(level)} – {level.label})") for level in Level]
-
-
-STATE_WORDS = {
-    State.WITHDRAWN: "Återkallat",
-    State.DRAFT: "Utkast",
-    State.SCHEDULED: "Schemalagt",
-    State.EXPIRED: "Upphört",
-    State.ENDED: "Upphört",
-    State.ACTIVE: "Aktivt",
-}
-
-
-def state_label(item: Item, now: datetime) -> tuple[str, str]:
-    """(css class, Swedish word) for a notice's state."""
-    state = lifecycle.state_of(item, now)
-    css = "ended" if state is State.EXPIRED else state.value
-    return css, STATE_WORDS[state]
-
-
-def form_values(item: Item | None) -> dict[str, Any]:
-    """What the form fields show for a notice (or a new one)."""
-    if item is None:
-        return {"title": "", "body": "", "level": "notice", "starts": "", "expires": "",
-                "url": "", "topics": [], "areas": [], "status": "published"}
-    return {
-        "title": item.title,
-        "body": item.body,
-        "level": item.level.label,
-        "starts": pages.local_input(item.starts),
-        "expires": pages.local_input(item.expires),
-        "url": item.url or "",
-        "topics": list(item.topics),
-        "areas": list(item.areas),
-        "status": item.status,
-    }
-
-
-def submitted(form: Mapping[str, list[str]]) -> dict[str, Any]:
-    values: dict[str, Any] = {name: form.get(name, [""])[0] for name in FORM_TEXTS}
-    for name in FORM_LISTS:
-        values[name] = [v for v in form.get(name, []) if v]
-    values["status"] = form.get("status", [""])[0]
-    return values
-
-
-def changes(values: Mapping[str, Any], original: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The fields to send to validation: for a new notice the filled-in ones; for an existing
-    one those that differ from what the form showed (so an untouched time keeps its seconds)."""
-    fields: dict[str, Any] = {}
-    for name, value in values.items():
-        if original is None:
-            if value not in ("", []):
-                fields[name] = value
-        elif name in FORM_LISTS and sorted(value) == sorted(original.get(name) or []):
-            continue  # the same boxes ticked, whatever their order on the page
-        elif value != original.get(name) and not (name == "status" and value == ""):
-            fields[name] = value
-    return fields
-
-
-def audit_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for what an audit entry changed."""
-    before = entry.before or {}
-    after = entry.after or {}
-    rows = []
-    for name in dict.fromkeys([*before, *after]):
-        old, new = before.get(name), after.get(name)
-        if old != new and not (old in _EMPTY and new in _EMPTY):
-            rows.append((name, old, new))
-    return rows
-
-
-_EMPTY = (None, "", [], False)
+NOT_FOUND = "Det finns inget sådant meddelande."
 
 
 class AdminPages:
@@ -149,8 +77,8 @@ class AdminPages:
         self.web = web
 
     @property
-    def store(self) -> Any:
-        return self.web.ctx.store
+    def feeder(self) -> Feeder:
+        return self.web.feeder
 
     # ------------------------------------------------------------------------- helpers
 
@@ -163,24 +91,27 @@ class AdminPages:
                           region=self.web.ctx.config.region.name, **context)
 
     def _error_page(self, editor: Editor | None, exc: FeederError) -> Response:
-        status = status_for(exc)
-        if isinstance(exc, actions.PublishFailed):
-            status = 503
+        if isinstance(exc, PublishError):
             message = ("Ändringen är sparad, men publiceringen misslyckades. Den publiceras vid"
                        " nästa lyckade publicering; kontakta driften om det dröjer.")
+        elif isinstance(exc, StoreBusyError):
+            message = "Databasen är upptagen just nu. Försök igen om en stund; inget har sparats."
+        elif isinstance(exc, StoreError):
+            message = "Databasen kan inte användas just nu; inget har sparats. Kontakta driften."
         elif isinstance(exc, InputError):
-            message = pages.swedish_error(exc.field, exc.detail)
+            message = pages.swedish_error(exc)
         elif isinstance(exc, NotFoundError):
-            message = "Det finns inget sådant meddelande."
+            message = NOT_FOUND
         elif isinstance(exc, accounts.RoleError):
             message = self._role_message(editor)
         else:
             message = str(exc)
-        return self._page("admin_error.html", editor, status, message=message)
+        return self._page("admin_error.html", editor, status_for(exc), headers_for(exc),
+                          message=message)
 
     @staticmethod
     def _role_message(editor: Editor | None) -> str:
-        limit = editor.max_level if editor is not None else accounts.EDITOR_MAX_LEVEL
+        limit = editor.max_level if editor is not None else EDITOR_MAX_LEVEL
         return (
             f"Din roll får publicera meddelanden upp till nivån {limit.swedish.lower()}"
             f" ({limit.label}). Nivåerna orange varning och röd varning/VMA kräver rollen"
@@ -192,7 +123,7 @@ class AdminPages:
         config = self.web.ctx.config
         return self._page(
             "admin_form.html", editor, status,
-            item=item, notice_id=item.id.removeprefix(notices.PREFIX) if item else None,
+            item=item, notice_id=item.id if item else None,
             values=values, error=error, error_field=error_field, levels=LEVELS,
             topics=[(t.id, t.title) for t in config.topics],
             areas=sorted(config.region.municipalities.items(), key=lambda kv: kv[1]),
@@ -204,11 +135,11 @@ class AdminPages:
                     values: Mapping[str, Any]) -> Response:
         if isinstance(exc, InputError):
             return self._form(editor, exc.status, item=item, values=values,
-                              error=pages.swedish_error(exc.field, exc.detail),
+                              error=pages.swedish_error(exc),
                               error_field=exc.field)
         if isinstance(exc, accounts.RoleError):
-            return self._form(editor, 403, item=item, values=values,
-                              error=self._role_message(editor), error_field="level")
+            return self._form(editor, exc.status, item=item, values=values,
+                              error=self._role_message(editor), error_field=exc.field)
         return self._error_page(editor, exc)
 
     @staticmethod
@@ -240,20 +171,24 @@ class AdminPages:
         except Throttled as exc:
             minutes = max(1, round(exc.retry_after / 60))
             return self._login_page(
-                429, error=f"För många misslyckade inloggningar. Försök igen om {minutes} min.",
-                headers={"Retry-After": str(exc.retry_after)},
+                status_for(exc),
+                error=f"För många misslyckade inloggningar. Försök igen om {minutes} min.",
+                headers=headers_for(exc),
             )
         if self.web.signer is None:
             return self._login_page(503)
         try:
             form = await form_data(request)
         except InputError as exc:
-            return self._login_page(exc.status, error=pages.swedish_error(exc.field, exc.detail))
+            return self._login_page(exc.status, error=pages.swedish_error(exc))
         name = form.get("name", [""])[0].strip()
         password = form.get("password", [""])[0]
         editor = None
         if name and password:
-            editor = await anyio.to_thread.run_sync(accounts.login, self.store, name, password)
+            try:
+                editor = await anyio.to_thread.run_sync(self.feeder.login, name, password)
+            except FeederError as exc:
+                return self._error_page(None, exc)
         if editor is None:
             self.web.throttle.fail(address, f"failed login as {name[:accounts.MAX_NAME]!r}")
             return self._login_page(401, error="Fel namn eller lösenord.", name=name)
@@ -266,7 +201,10 @@ class AdminPages:
     async def logout(self, request: Request) -> Response:
         editor = await self._editor(request)
         if editor is not None:
-            await anyio.to_thread.run_sync(accounts.end_sessions, self.store, editor.id)
+            try:
+                await anyio.to_thread.run_sync(self.feeder.end_sessions, editor)
+            except FeederError as exc:
+                return self._error_page(editor, exc)
             log.info("editor %r signed out", editor.name)
         response = RedirectResponse(f"{ADMIN}/login?msg=loggedout", status_code=303)
         sessions.clear_cookie(response, request)
@@ -278,13 +216,16 @@ class AdminPages:
         editor = await self._editor(request)
         if editor is None:
             return self._to_login()
-        items = await anyio.to_thread.run_sync(notices.list_notices, self.store)
+        try:
+            items = await anyio.to_thread.run_sync(self.feeder.notices)
+        except FeederError as exc:
+            return self._error_page(editor, exc)
         now = utcnow()
         min_level = self.web.ctx.config.banner.min_level
         rows = [
             {
                 "item": item,
-                "id": item.id.removeprefix(notices.PREFIX),
+                "id": item.id,
                 "state": state_label(item, now),
                 "in_banner": lifecycle.in_banner(item, min_level, now),
             }
@@ -307,11 +248,9 @@ class AdminPages:
         try:
             values = submitted(await form_data(request))
             fields = changes(values, None)
-            fields.setdefault("status", "published")
-            await anyio.to_thread.run_sync(lambda: actions.create(
-                self.store, self.web.ctx.config, editor, fields, now=utcnow(),
-                publish=self.web.publish,
-            ))
+            fields.setdefault("status", NoticeStatus.PUBLISHED)
+            data = NoticeInput.from_mapping(fields)
+            await anyio.to_thread.run_sync(lambda: self.feeder.add_notice(data, actor=editor))
         except FeederError as exc:
             return self._form_error(editor, exc, None, values)
         return RedirectResponse(f"{ADMIN}/?msg=created", status_code=303)
@@ -322,7 +261,7 @@ class AdminPages:
             return self._to_login()
         try:
             item = await anyio.to_thread.run_sync(
-                notices.get, self.store, request.path_params["notice_id"])
+                self.feeder.notice, request.path_params["notice_id"])
         except FeederError as exc:
             return self._error_page(editor, exc)
         return self._form(editor, 200, item=item, values=form_values(item))
@@ -333,17 +272,15 @@ class AdminPages:
             return self._to_login()
         notice_id = request.path_params["notice_id"]
         try:
-            item = await anyio.to_thread.run_sync(notices.get, self.store, notice_id)
+            item = await anyio.to_thread.run_sync(self.feeder.notice, notice_id)
         except FeederError as exc:
             return self._error_page(editor, exc)
         values = form_values(item)
         try:
             values = submitted(await form_data(request))
-            fields = changes(values, form_values(item))
-            saved = await anyio.to_thread.run_sync(lambda: actions.update(
-                self.store, self.web.ctx.config, editor, notice_id, fields, now=utcnow(),
-                publish=self.web.publish,
-            ))
+            data = NoticeInput.from_mapping(changes(values, form_values(item)))
+            saved = await anyio.to_thread.run_sync(
+                lambda: self.feeder.update_notice(notice_id, data, actor=editor))
         except FeederError as exc:
             return self._form_error(editor, exc, item, values)
         msg = "unchanged" if saved == item else "updated"
@@ -354,10 +291,8 @@ class AdminPages:
         if editor is None:
             return self._to_login()
         try:
-            await anyio.to_thread.run_sync(lambda: actions.withdraw(
-                self.store, editor, request.path_params["notice_id"], now=utcnow(),
-                publish=self.web.publish,
-            ))
+            await anyio.to_thread.run_sync(lambda: self.feeder.withdraw_notice(
+                request.path_params["notice_id"], actor=editor))
         except FeederError as exc:
             return self._error_page(editor, exc)
         return RedirectResponse(f"{ADMIN}/?msg=withdrawn", status_code=303)
@@ -367,27 +302,29 @@ class AdminPages:
         if editor is None:
             return self._to_login()
         wanted = request.query_params.get("id")
-        item_id = notices.item_id(wanted) if wanted else None
-        entries = await anyio.to_thread.run_sync(
-            lambda: self.store.audit_log(item_id, limit=300))
+        try:
+            entries = await anyio.to_thread.run_sync(
+                lambda: self.feeder.audit_log(wanted, limit=300))
+        except FeederError as exc:
+            return self._error_page(editor, exc)
         rows = [
             {
                 "entry": e,
                 "action": ACTIONS.get(e.action, e.action),
-                "id": e.item_id.removeprefix(notices.PREFIX) if e.item_id else None,
+                "id": e.item_id,
                 "changes": audit_rows(e),
             }
             for e in entries
         ]
         return self._page("admin_audit.html", editor, rows=rows,
-                          notice_id=wanted.removeprefix(notices.PREFIX) if wanted else None)
+                          notice_id=notices.item_id(wanted) if wanted else None)
 
     # ------------------------------------------------------------------------- preview
 
     async def preview(self, request: Request) -> Response:
         editor = await self._editor(request)
         if editor is None:
-            return JSONResponse({"error": "not signed in", "field": None}, status_code=401)
+            return error_json(AuthError("not signed in"))
         try:
             data = await json_object(request)
         except InputError as exc:  # not a preview request at all (type, size, JSON)
@@ -395,31 +332,29 @@ class AdminPages:
                                 status_code=exc.status)
         try:
             result = await anyio.to_thread.run_sync(self._preview, data)
-        except (InputError, NotFoundError) as exc:
+        except InputError as exc:
             # What the editor typed would be refused: that is the preview's answer (200).
-            field = getattr(exc, "field", None)
-            detail = getattr(exc, "detail", str(exc))
-            result = {"ok": False, "error": pages.swedish_error(field, detail), "field": field}
+            result = {"ok": False, "error": pages.swedish_error(exc), "field": exc.field}
+        except NotFoundError:
+            result = {"ok": False, "error": NOT_FOUND, "field": "id"}
+        except FeederError as exc:
+            return error_json(exc)
         return JSONResponse(result)
 
     def _preview(self, data: dict[str, Any]) -> dict[str, Any]:
         """Validate like a save would, and render the banner alert and feed entry it makes."""
         config = self.web.ctx.config
-        now = utcnow()
         notice_id = data.pop("id", None)
         status = data.pop("status", None)
         existing = None
         if isinstance(notice_id, str) and notice_id:
-            existing = notices.get(self.store, notice_id)
-            data = changes(data, form_values(existing))
+            existing = self.feeder.notice(notice_id)
+            fields = changes(data, form_values(existing))
         else:
-            data = changes(data, None)
-        clean = notices.validate(data, config, existing=existing, now=now)
-        base = existing or Item(
-            id="notice:preview", source="notice", level=Level.INFO, title="", body="",
-            published=now, updated=now, author="",
-        )
-        item = base.evolve(**clean).evolve(status="published", withdrawn=False, updated=now)
+            fields = changes(data, None)
+        item = self.feeder.preview_notice(NoticeInput.from_mapping(fields),
+                                          notice_id=existing.id if existing else None)
+        now = item.updated
         entry = build_entry(item, now)
         min_level = config.banner.min_level
         state = lifecycle.state_of(item, now)
@@ -429,7 +364,7 @@ class AdminPages:
         in_banner = lifecycle.in_banner(item, min_level, shown_at)
         html = pages.render_text(
             "admin_preview.html", entry=entry, item=item, in_banner=in_banner,
-            scheduled=scheduled, draft=status == "draft", min_level=min_level,
+            scheduled=scheduled, draft=status == NoticeStatus.DRAFT, min_level=min_level,
             over=state.over,
             region=config.region.name,
         )

@@ -48,8 +48,8 @@ async def read_limited(request: Request, limit: int = MAX_BODY) -> bytes:
     if declared is not None:
         try:
             size = int(declared)
-        except ValueError:
-            raise InputError("Content-Length is not a number", None) from None
+        except ValueError as exc:
+            raise InputError("Content-Length is not a number", None) from exc
         if size > limit:
             raise _too_large(size)
     chunks: list[bytes] = []
@@ -80,15 +80,15 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"body is not UTF-8: {exc.reason} at byte {exc.start}", None) from None
+        raise InputError(f"body is not UTF-8: {exc.reason} at byte {exc.start}", None) from exc
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", None
-        ) from None
+        ) from exc
     except (ValueError, RecursionError) as exc:
-        raise InputError(f"malformed JSON: {exc}", None) from None
+        raise InputError(f"malformed JSON: {exc}", None) from exc
     if not isinstance(data, dict):
         raise InputError(f"the body must be a JSON object, got {type(data).__name__}", None)
     return data
@@ -109,7 +109,7 @@ async def form_data(request: Request) -> dict[str, list[str]]:
             max_num_fields=MAX_FORM_FIELDS, errors="strict",
         )
     except (UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"unreadable form: {exc}", None) from None
+        raise InputError(f"unreadable form: {exc}", None) from exc
     out: dict[str, list[str]] = {}
     for name, value in pairs:
         out.setdefault(name, []).append(value)

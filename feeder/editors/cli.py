@@ -1,7 +1,7 @@
 """``feeder editor ...``: add, list and remove editors, rotate their API tokens, set passwords.
 
 ``add`` and ``token`` print the new API token alone on one line on stdout (it is shown only
-then; the database keeps its SHA-256); notes go to stderr.
+then; the database keeps its SHA-256); notes go to stderr. A client of :class:`feeder.app.Feeder`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,19 @@ import json
 import sys
 from typing import Any
 
+from ..app import Feeder
 from ..config import Config
 from ..errors import InputError
-from ..store import Store
-from ..timeutil import iso_z, utcnow
+from ..timeutil import iso_z
 from . import accounts
+
+
+def actor() -> str:
+    """Who runs the command, as the audit log records it: ``cli:<user>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in the environment (containers)
+        return "cli"
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
@@ -52,13 +60,6 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=cmd_password)
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no user name in the environment (containers)
-        return "cli"
-
-
 def _read_password_line() -> str:
     line = sys.stdin.readline()
     password = line.rstrip("\r\n")
@@ -78,10 +79,9 @@ def _ask_password() -> str:
 
 def cmd_add(args: argparse.Namespace, config: Config) -> int:
     password = _read_password_line() if args.password_stdin else None
-    with Store(config.storage.database) as store:
-        editor, token = accounts.add(
-            store, args.name, role=args.role, password=password, actor=_actor(), now=utcnow()
-        )
+    with Feeder(config) as feeder:
+        editor, token = feeder.add_editor(args.name, role=args.role, password=password,
+                                          actor=actor())
     login = "web form and API" if editor.has_password else "API only (no password)"
     print(f"editor {editor.name!r} added as {editor.role}: {login}; the token below is shown"
           " only now", file=sys.stderr)
@@ -90,8 +90,8 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_list(args: argparse.Namespace, config: Config) -> int:
-    with Store(config.storage.database) as store:
-        editors = accounts.list_editors(store)
+    with Feeder(config) as feeder:
+        editors = feeder.editors()
     if args.json:
         print(json.dumps([
             {"name": e.name, "role": e.role, "password": e.has_password,
@@ -107,24 +107,24 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, config: Config) -> int:
-    with Store(config.storage.database) as store:
-        accounts.remove(store, args.name, actor=_actor(), now=utcnow())
+    with Feeder(config) as feeder:
+        feeder.remove_editor(args.name, actor=actor())
     print(f"editor {args.name!r} removed", file=sys.stderr)
     return 0
 
 
 def cmd_token(args: argparse.Namespace, config: Config) -> int:
-    with Store(config.storage.database) as store:
-        token = accounts.rotate_token(store, args.name, actor=_actor(), now=utcnow())
+    with Feeder(config) as feeder:
+        token = feeder.rotate_token(args.name, actor=actor())
     print(f"new token for {args.name!r}; the previous one no longer works", file=sys.stderr)
     print(token)
     return 0
 
 
 def cmd_password(args: argparse.Namespace, config: Config) -> int:
-    with Store(config.storage.database) as store:
-        accounts.get(store, args.name)  # a clear error before asking for anything
+    with Feeder(config) as feeder:
+        feeder.editor(args.name)  # a clear error before asking for anything
         password = _ask_password()
-        accounts.set_password(store, args.name, password, actor=_actor(), now=utcnow())
+        feeder.set_password(args.name, password, actor=actor())
     print(f"password of {args.name!r} set; their open sessions have ended", file=sys.stderr)
     return 0

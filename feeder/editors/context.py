@@ -1,5 +1,6 @@
-"""What the editors' routes share: the app's context, the session signer, the throttle, and
-finding out who is asking (API token or session)."""
+"""What the editors' routes share: the app's context (and through it the
+:class:`~feeder.app.Feeder`), the session signer, the throttle, and finding out who is asking
+(API token or session)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import time
 from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse
 
-from ..errors import AuthError, FeederError
+from ..app import Feeder
+from ..errors import AuthError
+from ..model import Editor
 from ..web import WebContext
-from ..web.errors import body_for, headers_for, status_for
-from . import accounts, actions, sessions
-from .throttle import Throttle, Throttled
+from . import sessions
+from .throttle import Throttle
 
 MAX_BODY = 64 * 1024
 """Largest request body the API and the form accept (413 beyond; checked while reading)."""
@@ -26,13 +27,14 @@ class EditorsWeb:
     """None when no session key is set (possible only while no editor exists)."""
     throttle: Throttle
 
-    def publish(self) -> object:
-        return self.ctx.publish_now()
+    @property
+    def feeder(self) -> Feeder:
+        return self.ctx.feeder
 
-    def session_editor(self, conn: HTTPConnection) -> accounts.Editor | None:
-        return sessions.current_editor(conn, self.signer, self.ctx.store, time.time())
+    def session_editor(self, conn: HTTPConnection) -> Editor | None:
+        return sessions.current_editor(conn, self.signer, self.feeder, time.time())
 
-    def api_editor(self, conn: HTTPConnection) -> accounts.Editor:
+    def api_editor(self, conn: HTTPConnection) -> Editor:
         """The editor behind ``Authorization: Bearer <token>``, else behind the session cookie.
 
         Raises AuthError 401 without valid credentials, and 429 (:class:`Throttled`) for an
@@ -43,10 +45,7 @@ class EditorsWeb:
             address = client_address(conn)
             self.throttle.check(address)
             scheme, _, token = header.strip().partition(" ")
-            editor = (
-                accounts.by_token(self.ctx.store, token.strip())
-                if scheme.lower() == "bearer" else None
-            )
+            editor = self.feeder.by_token(token.strip()) if scheme.lower() == "bearer" else None
             if editor is None:
                 self.throttle.fail(address, "bad API token")
                 raise AuthError("invalid, rotated or revoked API token")
@@ -58,25 +57,6 @@ class EditorsWeb:
                 " add`) or a signed-in /admin/ session"
             )
         return editor
-
-
-def failure(exc: FeederError) -> JSONResponse:
-    """The app's error answer (:mod:`feeder.web.errors`), always with a ``field``: null when no
-    one field is at fault, ``level`` when the role may not publish at that level; and
-    ``Retry-After`` when throttled. A change saved but not published is a 503 naming it."""
-    if isinstance(exc, actions.PublishFailed):
-        return JSONResponse(
-            {"error": str(exc), "field": None, "id": exc.item.id.removeprefix("notice:")},
-            status_code=503, headers={"Cache-Control": "no-store", "Retry-After": "60"},
-        )
-    body = body_for(exc)
-    if isinstance(exc, accounts.RoleError):
-        body["field"] = "level"
-    body.setdefault("field", None)
-    headers = headers_for(exc)
-    if isinstance(exc, Throttled):
-        headers["Retry-After"] = str(exc.retry_after)
-    return JSONResponse(body, status_code=status_for(exc), headers=headers)
 
 
 def client_address(conn: HTTPConnection) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from starlette.responses import HTMLResponse
 
+from ..errors import InputError
 from ..ladder import Level
 from ..timeutil import STOCKHOLM, parse_iso, swedish, to_utc
 
@@ -32,37 +32,33 @@ FIELD_NAMES = {
     "role": "Roll",
 }
 
-_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), text)
-    for pattern, text in (
-        (r"^is required$", "måste fyllas i."),
-        (r"^must not be empty", "får inte vara tomt (markering räknas inte)."),
-        (r"^is (\d+) characters; at most (\d+)$", r"har \1 tecken; högst \2 är tillåtet."),
-        (r"^must be after starts$", "måste ligga efter starttiden."),
-        (r"^lies in the past$", "ligger redan i det förflutna."),
-        (r"^is not an ISO 8601 time", "är ingen giltig tidpunkt."),
-        (r"^must be an http\(s\) URL", "måste vara en webbadress som börjar med https:// eller"
-         " http://."),
-        (r"^unknown topic '([^']*)'", r"okänt ämne ”\1”."),
-        (r"^'([^']*)' is not a municipality", r"”\1” är ingen kommun i länet."),
-        (r"^unknown level", "okänd nivå."),
-        (r"^the notice is withdrawn", "meddelandet är återkallat och kan inte längre ändras."),
-        (r"^unknown field$", "okänt fält."),
-    )
-)
+SWEDISH = {
+    "required": "måste fyllas i.",
+    "empty": "får inte vara tomt (markering räknas inte).",
+    "too-long": "har {length} tecken; högst {limit} är tillåtet.",
+    "before-start": "måste ligga efter starttiden.",
+    "past": "ligger redan i det förflutna.",
+    "not-a-time": "är ingen giltig tidpunkt.",
+    "not-a-url": "måste vara en webbadress som börjar med https:// eller http://.",
+    "unknown-topic": "okänt ämne ”{value}”.",
+    "unknown-area": "”{value}” är ingen kommun i länet.",
+    "unknown-level": "okänd nivå.",
+    "unknown-status": "okänd status.",
+    "withdrawn": "meddelandet är återkallat och kan inte längre ändras.",
+    "unknown-field": "okänt fält.",
+    "wrong-type": "har fel typ av värde.",
+}
+"""Swedish wording by :attr:`InputError.code <feeder.errors.InputError>`, filled from its
+``params``. Errors without one here keep their (English) message."""
 
 
-def swedish_error(field: str | None, detail: str) -> str:
+def swedish_error(exc: InputError) -> str:
     """An InputError for people: the field's Swedish name and, where known, a Swedish text."""
-    text = detail
-    for pattern, replacement in _MESSAGES:
-        match = pattern.search(detail)
-        if match:
-            text = match.expand(replacement)
-            break
-    if field is None:
+    template = SWEDISH.get(exc.code)
+    text = template.format(**exc.params) if template is not None else exc.detail
+    if exc.field is None:
         return text
-    return f"{FIELD_NAMES.get(field, field)}: {text}"
+    return f"{FIELD_NAMES.get(exc.field, exc.field)}: {text}"
 
 
 def local_input(value: Any) -> str:

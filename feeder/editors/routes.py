@@ -21,7 +21,7 @@ from .throttle import Throttle
 
 
 def routes(ctx: WebContext) -> list[BaseRoute]:
-    secret = sessions.require_key(ctx.store)
+    secret = sessions.require_key(ctx.feeder)
     web = EditorsWeb(ctx, sessions.Signer(secret) if secret else None, Throttle())
     guarded = [Middleware(SecurityMiddleware)]
     return [

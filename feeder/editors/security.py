@@ -24,7 +24,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import AuthError
 from ..web.errors import error_response
-from .context import failure
 
 log = logging.getLogger("feeder.editors")
 
@@ -112,7 +111,7 @@ class SecurityMiddleware:
             log.warning("refused cross-origin %s %s from %s: %s",
                         scope["method"], scope["path"], client[0], reason)
             refusal = AuthError(f"cross-origin request refused: {reason}", status=403)
-            response = failure(refusal)
+            response = error_response(refusal)
             await response(scope, receive, send_with_headers)
             return
         try:

@@ -17,14 +17,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from .. import config as config_mod
 from ..errors import ConfigError
-from ..store import Store
-from . import accounts
+from ..model import Editor
+
+if TYPE_CHECKING:
+    from ..app import Feeder
 
 COOKIE = "feeder_session"
 MAX_AGE = 8 * 3600
@@ -47,12 +50,12 @@ def load_key() -> bytes | None:
     return secret
 
 
-def require_key(store: Store) -> bytes | None:
+def require_key(feeder: Feeder) -> bytes | None:
     """The session key, or a clear :class:`ConfigError` when editors exist but no key is set.
 
     Called when the web app is built, so ``feeder run`` stops at start with that message."""
     secret = load_key()
-    if secret is None and accounts.count(store) > 0:
+    if secret is None and feeder.has_editors():
         raise ConfigError(
             "editors exist but no session key is set: put at least 32 random bytes in"
             " $FEEDER_SECRET_KEY or in the systemd credential secret_key"
@@ -106,8 +109,8 @@ def is_https(conn: HTTPConnection) -> bool:
 
 
 def current_editor(
-    conn: HTTPConnection, signer: Signer | None, store: Store, now: float
-) -> accounts.Editor | None:
+    conn: HTTPConnection, signer: Signer | None, feeder: Feeder, now: float
+) -> Editor | None:
     """The editor whose valid session cookie came with the request, or None."""
     if signer is None:
         return None
@@ -117,7 +120,7 @@ def current_editor(
     session = signer.verify(value, now)
     if session is None:
         return None
-    editor = accounts.by_id(store, session.editor_id)
+    editor = feeder.editor_by_id(session.editor_id)
     if editor is None or editor.session_gen != session.gen or not editor.has_password:
         return None
     return editor

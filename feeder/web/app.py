@@ -5,10 +5,11 @@ other request goes through Starlette: its error middleware, :class:`ForwardedHea
 exception handlers of :mod:`feeder.web.errors`, then the router: ``/healthz``, the routes other
 modules contribute, and a JSON 404 for everything else.
 
+The app is a client of :class:`~feeder.app.Feeder`: routes reach it as
+``feeder.web.context(request).feeder`` and call its operations (notices, editors, publishing).
 Adding routes from another module: write ``routes(ctx: WebContext) -> Sequence[BaseRoute]`` in it
 and add its dotted name to :data:`ROUTE_MODULES` (or pass ``extra_routes`` to :func:`create_app`).
-Inside a route, ``feeder.web.context(request)`` gives the config, the store, and
-``publish_now()``; raise ``FeederError`` children and the error handlers answer them.
+Raise ``FeederError`` children and the one error handler answers them (:mod:`.errors`).
 A module needing its own middleware (sessions, security headers) wraps its routes in a ``Mount``
 with ``middleware=[...]`` so the static path stays lean.
 """
@@ -27,8 +28,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from ..config import Config
-from ..store import Store
+from ..app import Feeder
 from .cache import OutputCache
 from .context import Service, WebContext
 from .errors import exception_handlers
@@ -40,7 +40,7 @@ log = logging.getLogger("feeder.web")
 
 ROUTE_MODULES: tuple[str, ...] = ("feeder.editors.routes",)
 """Modules contributing routes, each with ``routes(ctx: WebContext) -> Sequence[BaseRoute]``
-(e.g. ``"feeder.web.api"`` for ``/api/notices``, ``"feeder.web.admin"`` for ``/admin/``)."""
+(``feeder.editors.routes`` adds ``/api/notices`` and ``/admin/``)."""
 
 
 class FeederApp(Starlette):
@@ -60,17 +60,18 @@ class FeederApp(Starlette):
 
 
 def create_app(
-    config: Config,
-    store: Store,
+    feeder: Feeder,
     *,
     service: Service | None = None,
     cache: OutputCache | None = None,
     route_modules: Iterable[str] | None = None,
     extra_routes: Sequence[BaseRoute] = (),
 ) -> FeederApp:
-    """The web app. ``service`` (the scheduler) is started and stopped by the app's lifespan."""
-    cache = cache or OutputCache.for_config(config)
-    ctx = WebContext(config=config, store=store, cache=cache, service=service)
+    """The web app of ``feeder``. ``service`` (the scheduler) is started and stopped by the app's
+    lifespan; every publish of ``feeder`` refreshes the output cache."""
+    cache = cache or OutputCache.for_config(feeder.config)
+    feeder.on_published(lambda result: cache.refresh())
+    ctx = WebContext(feeder=feeder, cache=cache, service=service)
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"], name="healthz")]
     for module_name in ROUTE_MODULES if route_modules is None else route_modules:
@@ -98,5 +99,5 @@ def create_app(
         exception_handlers=dict(exception_handlers()),
         lifespan=lifespan,
     )
-    app.state.feeder = ctx
+    app.state.context = ctx
     return app

@@ -1,15 +1,16 @@
-"""What every route of the web app can reach: config, store, output cache and "publish now"."""
+"""What every route of the web app can reach: the :class:`~feeder.app.Feeder` (config, notices,
+editors, publishing) and the output cache."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from starlette.requests import HTTPConnection
 
+from ..app import Feeder
 from ..config import Config
-from ..store import Store
+from ..publish import PublishResult
 from .cache import OutputCache
 
 
@@ -20,37 +21,28 @@ class Service(Protocol):
 
     def stop(self) -> None: ...
 
-    def publish_now(self) -> Any: ...
-
 
 @dataclass
 class WebContext:
-    config: Config
-    store: Store
+    feeder: Feeder
     cache: OutputCache
     service: Service | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def publish_now(self) -> Any:
-        """Render every output from the database now, and serve the new bytes from now on.
+    @property
+    def config(self) -> Config:
+        return self.feeder.config
+
+    def publish_now(self) -> PublishResult:
+        """Render every output from the database now; the cache serves the new bytes at once.
 
         Blocking (call it from a sync endpoint or a worker thread). Through the scheduler when
         the daemon runs (so it never overlaps its own publishes and re-arms the publish at the
-        next expiry); without one, directly. Returns the :class:`PublishResult`; errors propagate
-        to the caller (the error handlers answer them).
+        next change). Errors propagate to the caller (the error handlers answer them).
         """
-        if self.service is not None:
-            result = self.service.publish_now()
-        else:
-            from ..publish import publish
-
-            with self._lock:
-                result = publish(self.store, self.config)
-        self.cache.refresh()
-        return result
+        return self.feeder.publish_now()
 
 
 def context(conn: HTTPConnection) -> WebContext:
     """The :class:`WebContext` of the app serving this request."""
-    ctx: WebContext = conn.app.state.feeder
+    ctx: WebContext = conn.app.state.context
     return ctx

@@ -1,16 +1,22 @@
-"""Errors to HTTP statuses, in one place.
+"""Errors to HTTP responses, in one place.
 
-Every error response of the web layer is JSON ``{"error": message}``, plus ``"field"`` when an
-input field is at fault. Route code simply raises :class:`~feeder.errors.FeederError` children
-(or Starlette's ``HTTPException``); the handlers installed by :func:`exception_handlers` answer:
+Every error response of the web layer is JSON ``{"error": message, "field": name or null}``
+(``field`` names the input field at fault). Route code simply raises
+:class:`~feeder.errors.FeederError` children (or Starlette's ``HTTPException``); the handlers
+installed by :func:`exception_handlers` answer them, and code that catches errors itself (the
+editors' routes, their security middleware) answers with :func:`error_response`. Each error
+carries its own status (:mod:`feeder.errors`); nothing here reads message text:
 
 =====================  ==========================================================
-InputError             its ``status`` (400 unless the raiser chose 413, 415, 422…)
-AuthError              its ``status``: 401 (with ``WWW-Authenticate: Bearer``) or 403
+InputError             its ``status`` (400 unless the raiser chose 409, 413, 415 …)
+AuthError              its ``status``: 401 (with ``WWW-Authenticate: Bearer``), 403
+                       (``RoleError``: ``field`` is ``level``), 429 (``Retry-After``)
 NotFoundError          404
+StoreBusyError         503 with ``Retry-After``: the database is locked; try again
 StoreError             503 (the database cannot be used right now)
+PublishError           503 with ``Retry-After`` and ``id``: the change is saved, not published
 SourceError            502
-ConfigError, other     500
+ConfigError, other     500, no details to the client
 HTTPException          its status (404 for unknown paths, 405 …)
 any other exception    500, logged with its traceback, no details to the client
 =====================  ==========================================================
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -29,32 +36,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Send
 
-from ..errors import (
-    AuthError,
-    FeederError,
-    InputError,
-    NotFoundError,
-    SourceError,
-    StoreError,
-)
+from ..errors import AuthError, FeederError, PublishError, StoreError
 
 log = logging.getLogger("feeder.web")
 
 ERROR_HEADERS = {"Cache-Control": "no-store"}
+RETRY_AFTER_PUBLISH = 60
+"""Seconds a client is told to wait after a change was saved but not published."""
 
 
 def status_for(exc: BaseException) -> int:
-    """The HTTP status for an exception."""
-    if isinstance(exc, InputError):
+    """The HTTP status for an exception: the one a FeederError carries."""
+    if isinstance(exc, FeederError):
         return exc.status
-    if isinstance(exc, AuthError):
-        return exc.status
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, StoreError):
-        return 503
-    if isinstance(exc, SourceError):
-        return 502
     if isinstance(exc, HTTPException):
         return exc.status_code
     return 500
@@ -62,31 +56,50 @@ def status_for(exc: BaseException) -> int:
 
 def body_for(exc: BaseException) -> dict[str, Any]:
     """The JSON body for an exception: never a traceback, never internals of a 500."""
-    if isinstance(exc, InputError):
-        return {"error": exc.detail, "field": exc.field}
     if isinstance(exc, HTTPException):
-        return {"error": exc.detail}
+        return {"error": exc.detail, "field": None}
     status = status_for(exc)
-    if isinstance(exc, FeederError) and status < 500:
-        return {"error": str(exc)}
-    if isinstance(exc, (StoreError, SourceError)):
-        return {"error": str(exc)}
-    return {"error": HTTPStatus(status).phrase.lower()}
+    if isinstance(exc, FeederError) and status != 500:
+        body: dict[str, Any] = {
+            "error": exc.detail if exc.field else str(exc),
+            "field": exc.field,
+        }
+        if isinstance(exc, PublishError):
+            body["id"] = exc.item_id
+        return body
+    return {"error": HTTPStatus(status).phrase.lower(), "field": None}
+
+
+def retry_after(exc: BaseException) -> int | None:
+    """Seconds to wait before the same request may succeed, for errors that know: a busy
+    database, a throttled address, a change saved but not yet published."""
+    if isinstance(exc, PublishError):
+        return RETRY_AFTER_PUBLISH
+    if isinstance(exc, FeederError) and exc.status in (429, 503):
+        hint = getattr(exc, "retry_after", None)  # StoreBusyError, Throttled
+        if isinstance(hint, int | float):
+            return max(1, math.ceil(hint))
+    return None
 
 
 def headers_for(exc: BaseException) -> dict[str, str]:
     headers = dict(ERROR_HEADERS)
     if isinstance(exc, AuthError) and exc.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="feeder"'
+    wait = retry_after(exc)
+    if wait is not None:
+        headers["Retry-After"] = str(wait)
     if isinstance(exc, HTTPException) and exc.headers:
         headers.update(exc.headers)
     return headers
 
 
 def error_response(exc: BaseException) -> JSONResponse:
-    """The response for an exception (for code that catches errors itself)."""
+    """The response for an exception (the one mapping; also for code that catches errors)."""
     status = status_for(exc)
-    if status >= 500 and not isinstance(exc, (StoreError, SourceError)):
+    if isinstance(exc, StoreError):
+        log.warning("answered %d: %s", status, exc)
+    elif status == 500:
         log.error("internal error: %s", exc, exc_info=exc)
     return JSONResponse(body_for(exc), status_code=status, headers=headers_for(exc))
 
@@ -107,7 +120,7 @@ async def send_error(
     send: Send, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> None:
     """Answer at the ASGI level (the static fast path) with the same JSON shape."""
-    body = json.dumps({"error": message}).encode()
+    body = json.dumps({"error": message, "field": None}).encode()
     extra = {**ERROR_HEADERS, **(headers or {})}
     raw = [
         (b"content-type", b"application/json"),

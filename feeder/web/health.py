@@ -8,16 +8,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from ..config import Config
-from ..status import statuses
-from ..store import Store
+from ..app import Feeder
 from ..timeutil import iso_z, utcnow
 from .context import context
 
 
-def health_report(config: Config, store: Store, now: datetime) -> tuple[int, dict[str, Any]]:
+def health_report(feeder: Feeder, now: datetime) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body): 200 ``ok`` when no source is stale, else 503 ``degraded``."""
-    current = statuses(config, store.source_states(), now)
+    current = feeder.statuses(now)
     degraded = any(s.stale for s in current.values())
     body = {
         "status": "degraded" if degraded else "ok",
@@ -40,5 +38,5 @@ def health_report(config: Config, store: Store, now: datetime) -> tuple[int, dic
 def healthz(request: Request) -> JSONResponse:
     """A plain (sync) endpoint: Starlette runs it in its thread pool, off the event loop."""
     ctx = context(request)
-    status, body = health_report(ctx.config, ctx.store, utcnow())
+    status, body = health_report(ctx.feeder, utcnow())
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Response, expect
 
+from feeder.app import Feeder
 from feeder.publish import publish
 from feeder.server import BackgroundServer
 from feeder.store import Store
@@ -33,7 +34,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     with Store(config.storage.database) as store:
         store.upsert(alerts_scenario(real_now()), real_now())
         publish(store, config, real_now())
-        app = create_app(config, store, route_modules=())
+        app = create_app(Feeder(config, store=store), route_modules=())
         with BackgroundServer(app, port=port) as server:
             yield Served(server.url)
 

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import sqlite3
+import threading
+import time
+from typing import Any
 
 import pytest
 
 from feeder.editors import accounts
+from feeder.editors.accounts import Accounts
 from feeder.errors import InputError, NotFoundError
 from feeder.ladder import Level
-from feeder.model import Item
+from feeder.model import Editor, Item, Role
 from feeder.store import Store
 from tests.common import NOW
-from tests.editors.conftest import PRODUCTION_N
+from tests.editors.support import PRODUCTION_N
+
+
+@pytest.fixture
+def acc(store: Store) -> Accounts:
+    return Accounts(store)
+
+
+def editor_row(store: Store, name: str) -> dict[str, Any]:
+    """The stored row, read with a connection of its own (what is on disk)."""
+    with sqlite3.connect(store.path) as db:
+        db.row_factory = sqlite3.Row
+        return dict(db.execute("SELECT * FROM editors WHERE name = ?", (name,)).fetchone())
 
 
 def test_production_kdf_parameters_are_memory_hard() -> None:
@@ -58,51 +75,51 @@ def test_unreadable_or_hostile_hashes_never_verify(encoded: str) -> None:
     assert not accounts.verify_password("x", encoded)
 
 
-def test_add_stores_hashes_only(store: Store) -> None:
-    editor, token = accounts.add(store, "anna", role="publisher", password="lösenord-123",
+def test_add_stores_hashes_only(acc: Accounts) -> None:
+    editor, token = acc.add("anna", role="publisher", password="lösenord-123",
                                  actor="cli:root", now=NOW)
     assert editor.name == "anna" and editor.role == "publisher" and editor.has_password
     assert token.startswith("fdr_") and len(token) >= 40
-    row = dict(store._read("SELECT * FROM editors WHERE name = 'anna'")[0])
+    row = editor_row(acc.store, "anna")
     assert row["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(row) and "lösenord-123" not in str(row)
     assert row["password_hash"].startswith("scrypt$")
-    assert accounts.by_token(store, token) == editor
-    assert accounts.login(store, "anna", "lösenord-123") == editor
-    assert accounts.login(store, "ANNA", "lösenord-123") == editor  # names ignore case
-    assert accounts.login(store, "anna", "lösenord-124") is None
+    assert acc.by_token(token) == editor
+    assert acc.login("anna", "lösenord-123") == editor
+    assert acc.login("ANNA", "lösenord-123") == editor  # names ignore case
+    assert acc.login("anna", "lösenord-124") is None
 
 
-def test_an_editor_without_a_password_cannot_log_in(store: Store) -> None:
-    editor, token = accounts.add(store, "tore", actor="t", now=NOW)
+def test_an_editor_without_a_password_cannot_log_in(acc: Accounts) -> None:
+    editor, token = acc.add("tore", actor="t", now=NOW)
     assert not editor.has_password and editor.role == "editor"
-    assert accounts.login(store, "tore", "") is None
-    assert accounts.login(store, "tore", "anything-at-all") is None
-    assert accounts.by_token(store, token) == editor
+    assert acc.login("tore", "") is None
+    assert acc.login("tore", "anything-at-all") is None
+    assert acc.by_token(token) == editor
 
 
-def test_rotate_remove_and_the_audit_log(store: Store) -> None:
-    _, first = accounts.add(store, "anna", actor="cli:root", now=NOW)
-    second = accounts.rotate_token(store, "anna", actor="cli:root", now=NOW)
+def test_rotate_remove_and_the_audit_log(acc: Accounts) -> None:
+    _, first = acc.add("anna", actor="cli:root", now=NOW)
+    second = acc.rotate_token("anna", actor="cli:root", now=NOW)
     assert second != first
-    assert accounts.by_token(store, first) is None
-    assert accounts.by_token(store, second) is not None
-    accounts.remove(store, "anna", actor="cli:root", now=NOW)
-    assert accounts.by_token(store, second) is None
-    assert accounts.find(store, "anna") is None
-    log = [(e.actor, e.action, e.item_id) for e in reversed(store.audit_log())]
+    assert acc.by_token(first) is None
+    assert acc.by_token(second) is not None
+    acc.remove("anna", actor="cli:root", now=NOW)
+    assert acc.by_token(second) is None
+    assert acc.find("anna") is None
+    log = [(e.actor, e.action, e.item_id) for e in reversed(acc.store.audit_log())]
     assert log == [("cli:root", "editor-add", None), ("cli:root", "editor-token", None),
                    ("cli:root", "editor-remove", None)]
     with pytest.raises(NotFoundError):
-        accounts.rotate_token(store, "anna", actor="t", now=NOW)
+        acc.rotate_token("anna", actor="t", now=NOW)
     with pytest.raises(NotFoundError):
-        accounts.remove(store, "anna", actor="t", now=NOW)
+        acc.remove("anna", actor="t", now=NOW)
 
 
-def test_a_name_is_unique_regardless_of_case(store: Store) -> None:
-    accounts.add(store, "Anna", actor="t", now=NOW)
+def test_a_name_is_unique_regardless_of_case(acc: Accounts) -> None:
+    acc.add("Anna", actor="t", now=NOW)
     with pytest.raises(InputError) as err:
-        accounts.add(store, "anna", actor="t", now=NOW)
+        acc.add("anna", actor="t", now=NOW)
     assert err.value.field == "name" and err.value.status == 409
 
 
@@ -119,23 +136,23 @@ def test_a_name_is_unique_regardless_of_case(store: Store) -> None:
     ],
 )
 def test_bad_account_input_names_the_field(
-    store: Store, name: str, role: str, password: str | None, field: str
+    acc: Accounts, name: str, role: str, password: str | None, field: str
 ) -> None:
     with pytest.raises(InputError) as err:
-        accounts.add(store, name, role=role, password=password, actor="t", now=NOW)
+        acc.add(name, role=role, password=password, actor="t", now=NOW)
     assert err.value.field == field
-    assert accounts.list_editors(store) == []
+    assert acc.all() == []
 
 
-def test_swedish_names_are_fine(store: Store) -> None:
-    editor, _ = accounts.add(store, "åsa.öberg@lansstyrelsen.se", actor="t", now=NOW)
-    assert accounts.get(store, "åsa.öberg@lansstyrelsen.se") == editor
+def test_swedish_names_are_fine(acc: Accounts) -> None:
+    editor, _ = acc.add("åsa.öberg@lansstyrelsen.se", actor="t", now=NOW)
+    assert acc.get("åsa.öberg@lansstyrelsen.se") == editor
 
 
-def test_tokens_that_cannot_be_ours_are_not_looked_up(store: Store) -> None:
-    assert accounts.by_token(store, "") is None
-    assert accounts.by_token(store, "not-a-token") is None
-    assert accounts.by_token(store, "fdr_" + "x" * 500) is None
+def test_tokens_that_cannot_be_ours_are_not_looked_up(acc: Accounts) -> None:
+    assert acc.by_token("") is None
+    assert acc.by_token("not-a-token") is None
+    assert acc.by_token("fdr_" + "x" * 500) is None
 
 
 def _notice(level: Level, status: str = "published", withdrawn: bool = False) -> Item:
@@ -160,10 +177,42 @@ def _notice(level: Level, status: str = "published", withdrawn: bool = False) ->
     ],
 )
 def test_roles(role: str, before: Item | None, after: Item | None, allowed: bool) -> None:
-    editor = accounts.Editor(1, "x", role, True, 0, NOW, NOW)
+    editor = Editor(1, "x", Role(role), True, 0, NOW, NOW)
     if allowed:
         accounts.authorize(editor, before, after)
     else:
         with pytest.raises(accounts.RoleError) as err:
             accounts.authorize(editor, before, after)
         assert err.value.status == 403
+
+
+def test_each_instance_bounds_its_concurrent_scrypt_runs(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+    real = accounts._scrypt
+
+    def counting(*args: Any) -> bytes:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.05)
+        try:
+            return real(*args)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(accounts, "_scrypt", counting)
+    acc = Accounts(store, kdf_slots=2)
+    encoded = accounts.hash_password("lösenordet")
+    threads = [threading.Thread(target=acc.verify_password, args=("lösenordet", encoded))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak == 2

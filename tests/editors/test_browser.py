@@ -21,14 +21,14 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_httpserver import HTTPServer
 
 from feeder import daemon, notices
+from feeder.app import Feeder
 from feeder.config import Config
-from feeder.fetch import Fetcher
 from feeder.server import BackgroundServer
 from feeder.store import Store
 from feeder.timeutil import iso_z, utcnow
 from feeder.web import create_app
 from tests.common import AXE, CHROMIUM, CHROMIUM_ARGS, make_config
-from tests.editors.conftest import PASSWORDS, Editors
+from tests.editors.support import PASSWORDS, Editors
 
 
 @dataclass
@@ -61,10 +61,9 @@ def config(tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def live(config: Config, store: Store, editors: Editors) -> Iterator[Live]:
-    fetcher = Fetcher(config.http)
-    scheduler, cache = daemon.build(config, store, fetcher)
-    app = create_app(config, store, service=scheduler, cache=cache)
+def live(config: Config, store: Store, feeder: Feeder, editors: Editors) -> Iterator[Live]:
+    scheduler, cache = daemon.build(feeder)
+    app = create_app(feeder, service=scheduler, cache=cache)
     server = BackgroundServer(app).start()
     try:
         deadline = time.monotonic() + 10
@@ -74,7 +73,6 @@ def live(config: Config, store: Store, editors: Editors) -> Iterator[Live]:
         yield Live(config, store, server.url)
     finally:
         server.stop()
-        fetcher.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +16,9 @@ import yaml
 from starlette.testclient import TestClient
 
 from feeder import config as config_mod
+from feeder.app import Feeder
 from feeder.cli import main
-from feeder.editors import accounts
-from feeder.store import Store
-from tests.editors.conftest import make_app
+from tests.editors.support import make_app
 
 TOKEN = re.compile(r"fdr_[A-Za-z0-9_-]{43}")
 
@@ -45,8 +45,8 @@ def run(cfg: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def _store(cfg: Path) -> Store:
-    return Store(config_mod.load(cfg).storage.database)
+def _feeder(cfg: Path) -> Feeder:
+    return Feeder(config_mod.load(cfg))
 
 
 def test_add_prints_the_token_alone_on_one_line(cfg_path: Path) -> None:
@@ -55,18 +55,18 @@ def test_add_prints_the_token_alone_on_one_line(cfg_path: Path) -> None:
     assert code == 0
     assert TOKEN.fullmatch(out.rstrip("\n")) and out.count("\n") == 1
     assert "anna" in err and "only now" in err
-    with _store(cfg_path) as store:
-        editor = accounts.by_token(store, out.strip())
+    with _feeder(cfg_path) as feeder:
+        editor = feeder.by_token(out.strip())
         assert editor is not None and editor.name == "anna" and editor.role == "publisher"
-        assert accounts.login(store, "anna", "anna-lösenord-1") == editor
+        assert feeder.login("anna", "anna-lösenord-1") == editor
 
 
 def test_add_without_password_is_api_only_and_defaults_to_editor(cfg_path: Path) -> None:
     code, out, err = run(cfg_path, "editor", "add", "tore")
     assert code == 0 and TOKEN.fullmatch(out.strip())
     assert "API only" in err
-    with _store(cfg_path) as store:
-        editor = accounts.get(store, "tore")
+    with _feeder(cfg_path) as feeder:
+        editor = feeder.editor("tore")
         assert editor.role == "editor" and not editor.has_password
 
 
@@ -76,12 +76,11 @@ def test_token_rotates_and_the_old_one_stops_working(cfg_path: Path) -> None:
     assert "no longer works" in err
     assert code == 0 and TOKEN.fullmatch(second.strip()) and second.count("\n") == 1
     assert second != first
-    with _store(cfg_path) as store:
-        assert accounts.by_token(store, first.strip()) is None
-        assert accounts.get(store, "anna") == accounts.by_token(store, second.strip())
+    with _feeder(cfg_path) as feeder:
+        assert feeder.by_token(first.strip()) is None
+        assert feeder.editor("anna") == feeder.by_token(second.strip())
         # and through the API
-        config = config_mod.load(cfg_path)
-        with TestClient(make_app(config, store)) as client:
+        with TestClient(make_app(feeder)) as client:
             old = {"Authorization": f"Bearer {first.strip()}"}
             new = {"Authorization": f"Bearer {second.strip()}"}
             assert client.get("/api/notices", headers=old).status_code == 401
@@ -102,8 +101,8 @@ def test_list_and_remove(cfg_path: Path) -> None:
         ("anna", "editor", True), ("bo", "publisher", False)]
     code, out, err = run(cfg_path, "editor", "remove", "bo")
     assert code == 0 and out == "" and "removed" in err
-    with _store(cfg_path) as store:
-        assert accounts.by_token(store, token.strip()) is None
+    with _feeder(cfg_path) as feeder:
+        assert feeder.by_token(token.strip()) is None
     assert run(cfg_path, "editor", "list")[1].startswith("anna\t")
 
 
@@ -112,8 +111,8 @@ def test_password_sets_a_new_password(cfg_path: Path) -> None:
     code, out, err = run(cfg_path, "editor", "password", "tore", stdin="ett-nytt-lösen\n")
     assert "sessions have ended" in err
     assert code == 0 and out == ""
-    with _store(cfg_path) as store:
-        assert accounts.login(store, "tore", "ett-nytt-lösen") is not None
+    with _feeder(cfg_path) as feeder:
+        assert feeder.login("tore", "ett-nytt-lösen") is not None
 
 
 @pytest.mark.parametrize(
@@ -123,9 +122,9 @@ def test_password_sets_a_new_password(cfg_path: Path) -> None:
         (("editor", "add", "två ord"), "", 2, "name:"),
         (("editor", "add", "ny", "--password-stdin"), "", 2, "password: no password on stdin"),
         (("editor", "add", "ny", "--password-stdin"), "kort\n", 2, "password: is too short"),
-        (("editor", "remove", "nobody"), "", 1, "no editor named 'nobody'"),
-        (("editor", "token", "nobody"), "", 1, "no editor named 'nobody'"),
-        (("editor", "password", "nobody"), "x" * 20, 1, "no editor named 'nobody'"),
+        (("editor", "remove", "nobody"), "", 2, "no editor named 'nobody'"),
+        (("editor", "token", "nobody"), "", 2, "no editor named 'nobody'"),
+        (("editor", "password", "nobody"), "x" * 20, 2, "no editor named 'nobody'"),
     ],
 )
 def test_errors_are_clear_and_store_nothing_new(
@@ -136,8 +135,8 @@ def test_errors_are_clear_and_store_nothing_new(
     assert got == code
     assert out == ""
     assert words in err
-    with _store(cfg_path) as store:
-        assert [e.name for e in accounts.list_editors(store)] == ["anna"]
+    with _feeder(cfg_path) as feeder:
+        assert [e.name for e in feeder.editors()] == ["anna"]
 
 
 def test_the_installed_command(cfg_path: Path, tmp_path: Path) -> None:
@@ -152,10 +151,11 @@ def test_the_installed_command(cfg_path: Path, tmp_path: Path) -> None:
     rotate = subprocess.run([sys.executable, "-m", "feeder", "editor", "token", "anna"],
                             capture_output=True, text=True, env=env, timeout=60)
     assert rotate.returncode == 0 and TOKEN.fullmatch(rotate.stdout.strip())
-    with _store(cfg_path) as store:
-        assert accounts.by_token(store, add.stdout.strip()) is None
-        assert accounts.by_token(store, rotate.stdout.strip()) is not None
-        row = store._read("SELECT password_hash FROM editors")[0][0]
+    with _feeder(cfg_path) as feeder:
+        assert feeder.by_token(add.stdout.strip()) is None
+        assert feeder.by_token(rotate.stdout.strip()) is not None
+        with sqlite3.connect(feeder.store.path) as db:
+            row = db.execute("SELECT password_hash FROM editors").fetchone()[0]
         assert row.startswith("scrypt$131072$8$1$")
 
 
@@ -165,6 +165,7 @@ def test_run_stops_at_start_when_editors_exist_without_a_session_key(cfg_path: P
            if k not in ("FEEDER_SECRET_KEY", "CREDENTIALS_DIRECTORY")}
     done = subprocess.run([sys.executable, "-m", "feeder", "--config", str(cfg_path), "run"],
                           capture_output=True, text=True, env=env, timeout=60)
-    assert done.returncode == 1
-    assert "FEEDER_SECRET_KEY" in done.stderr and "CREDENTIALS_DIRECTORY" in done.stderr
+    assert done.returncode == 2  # a configuration error (ConfigError.exit_code)
+    assert "config error: FEEDER_SECRET_KEY" in done.stderr
+    assert "CREDENTIALS_DIRECTORY" in done.stderr and "Traceback" not in done.stderr
     assert "editors exist but no session key is set" in done.stderr

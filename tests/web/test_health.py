@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from feeder.app import Feeder
 from feeder.config import Config
 from feeder.server import BackgroundServer
-from feeder.store import Store
 from feeder.timeutil import iso_z, utcnow
 from feeder.web import create_app
 from tests.common import make_config
-from tests.web.conftest import Site
+from tests.web.support import Site
 
 STALE_AFTER = 600
 
@@ -40,9 +40,8 @@ def health_config(tmp_path: Path, upstream: HTTPServer) -> Config:
 
 @pytest.fixture
 def health_site(health_config: Config) -> Iterator[Site]:
-    with Store(health_config.storage.database) as store, \
-            BackgroundServer(create_app(health_config, store)) as server:
-        yield Site(health_config, store, server)
+    with Feeder(health_config) as feeder, BackgroundServer(create_app(feeder)) as server:
+        yield Site(feeder, server)
 
 
 def _health(site: Site) -> tuple[int, dict]:
@@ -119,7 +118,6 @@ def test_head_healthz(health_site: Site) -> None:
 def test_healthz_with_no_sources_at_all(tmp_path: Path) -> None:
     config = make_config(tmp_path, sources={"smhi": {"enabled": False},
                                             "lansstyrelsen": {"enabled": False}})
-    with Store(config.storage.database) as store, \
-            BackgroundServer(create_app(config, store)) as server:
-        status, body = _health(Site(config, store, server))
+    with Feeder(config) as feeder, BackgroundServer(create_app(feeder)) as server:
+        status, body = _health(Site(feeder, server))
     assert (status, body) == (200, {"status": "ok", "sources": {}})

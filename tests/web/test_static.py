@@ -11,7 +11,7 @@ from email.utils import formatdate, parsedate_to_datetime
 
 import pytest
 
-from tests.web.conftest import TOPIC_ID, Site, write_output
+from tests.web.support import TOPIC_ID, Site, write_output
 
 FEEDS = ["feed.rss", "feed.atom", "feed.json", "alerts.rss", "alerts.atom", "alerts.json",
          f"topics/{TOPIC_ID}.rss", f"topics/{TOPIC_ID}.atom", f"topics/{TOPIC_ID}.json"]
@@ -260,7 +260,7 @@ def test_a_file_replaced_by_another_process_is_served_at_once(site: Site) -> Non
     before = site.get("/banner.json", accept_encoding="gzip")
     new = ('{"region": "Västernorrlands län", "alerts": ["%s"]}' % ("ny " * 100)).encode()
     code = (
-        "import sys; from pathlib import Path; from tests.web.conftest import write_output; "
+        "import sys; from pathlib import Path; from tests.web.support import write_output; "
         "write_output(Path(sys.argv[1]), 'banner.json', sys.argv[2].encode())"
     )
     subprocess.run([sys.executable, "-c", code, str(site.root), new.decode()], check=True,

@@ -10,13 +10,19 @@ from feeder.config import Config
 from feeder.errors import InputError, NotFoundError
 from feeder.ladder import Level
 from feeder.lifecycle import State, state_of
+from feeder.model import Item
+from feeder.notices import NoticeInput
 from feeder.store import Store
 from tests.common import NOW, make_config
 
 
-def add(store: Store, config: Config, **fields: object):  # type: ignore[no-untyped-def]
+def given(**fields: object) -> NoticeInput:
+    return NoticeInput.from_mapping(fields)
+
+
+def add(store: Store, config: Config, **fields: object) -> Item:
     fields.setdefault("title", "Vattenavstängning i Sundsvall")
-    return notices.create(store, config, fields, actor="anna", now=NOW)
+    return notices.create(store, config, given(**fields), actor="anna", now=NOW)
 
 
 def test_create_defaults_and_cleaning(store: Store, config: Config) -> None:
@@ -62,7 +68,7 @@ def test_bad_input_names_the_field_and_stores_nothing(
 ) -> None:
     fields = {"title": "Titel", **fields}
     with pytest.raises(InputError) as info:
-        notices.create(store, config, fields, actor="anna", now=NOW)
+        notices.create(store, config, NoticeInput.from_mapping(fields), actor="anna", now=NOW)
     assert info.value.field == field
     assert words in str(info.value)
     assert store.items() == [] and store.audit_log() == []
@@ -70,14 +76,14 @@ def test_bad_input_names_the_field_and_stores_nothing(
 
 def test_title_required(store: Store, config: Config) -> None:
     with pytest.raises(InputError, match="title: is required"):
-        notices.create(store, config, {"body": "x"}, actor="a", now=NOW)
+        notices.create(store, config, given(body="x"), actor="a", now=NOW)
 
 
 def test_update_changes_only_given_fields(store: Store, config: Config) -> None:
     item = add(store, config, body="Gammal", level="warning")
     later = NOW + timedelta(minutes=5)
-    new = notices.update(store, config, item.id.removeprefix("notice:"), {"body": "Ny"},
-                         actor="bo", now=later)
+    bare = item.id.partition(":")[2]  # the form handed out before: still accepted
+    new = notices.update(store, config, bare, given(body="Ny"), actor="bo", now=later)
     assert new.body == "<p>Ny</p>" and new.level is Level.WARNING and new.updated == later
     assert new.published == NOW
     log = store.audit_log(item.id)
@@ -87,7 +93,7 @@ def test_update_changes_only_given_fields(store: Store, config: Config) -> None:
 
 def test_update_with_same_values_writes_nothing(store: Store, config: Config) -> None:
     item = add(store, config, body="Samma")
-    again = notices.update(store, config, item.id, {"body": "Samma"}, actor="bo",
+    again = notices.update(store, config, item.id, given(body="Samma"), actor="bo",
                            now=NOW + timedelta(minutes=1))
     assert again == item
     assert len(store.audit_log(item.id)) == 1
@@ -96,7 +102,8 @@ def test_update_with_same_values_writes_nothing(store: Store, config: Config) ->
 def test_update_checks_expires_against_stored_starts(store: Store, config: Config) -> None:
     item = add(store, config, starts="2026-06-13T10:00Z")
     with pytest.raises(InputError, match="expires: must be after starts"):
-        notices.update(store, config, item.id, {"expires": "2026-06-13T09:00Z"}, actor="b", now=NOW)
+        notices.update(store, config, item.id, given(expires="2026-06-13T09:00Z"), actor="b",
+                       now=NOW)
 
 
 def test_withdraw_keeps_history(store: Store, config: Config) -> None:
@@ -105,7 +112,7 @@ def test_withdraw_keeps_history(store: Store, config: Config) -> None:
     assert gone.withdrawn and state_of(gone, NOW + timedelta(minutes=2)) is not State.ACTIVE
     assert store.get(item.id).withdrawn
     with pytest.raises(InputError, match="withdrawn"):
-        notices.update(store, config, item.id, {"title": "X"}, actor="bo", now=NOW)
+        notices.update(store, config, item.id, given(title="X"), actor="bo", now=NOW)
     assert [e.action for e in store.audit_log(item.id)] == ["withdraw", "create"]
 
 
@@ -113,7 +120,8 @@ def test_unknown_notice(store: Store, config: Config) -> None:
     with pytest.raises(NotFoundError):
         notices.withdraw(store, "nope", actor="a", now=NOW)
     store_item = add(store, config)
-    assert notices.get(store, store_item.id.removeprefix("notice:")) == store_item
+    assert notices.get(store, store_item.id) == store_item
+    assert notices.get(store, store_item.id.partition(":")[2]) == store_item  # the bare form
 
 
 def test_standing_notices_load_idempotently(tmp_path: Path) -> None:
@@ -147,5 +155,34 @@ def test_standing_notice_past_its_end_still_loads(tmp_path: Path) -> None:
 def test_as_dict(store: Store, config: Config) -> None:
     item = add(store, config, level="severe")
     d = notices.as_dict(item)
-    assert d["id"] == item.id.removeprefix("notice:")
+    assert d["id"] == item.id and d["id"].startswith("notice:")
     assert (d["level"], d["level_number"], d["updated"]) == ("severe", 4, "2026-06-12T10:00:00Z")
+
+
+def test_not_given_is_not_cleared(store: Store, config: Config) -> None:
+    item = add(store, config, url="https://www.sundsvall.se/", expires="2026-06-13T18:00Z",
+               areas=["2281"])
+    kept = notices.update(store, config, item.id, NoticeInput(title="Ny rubrik"), actor="bo",
+                          now=NOW + timedelta(minutes=1))
+    assert (kept.url, kept.expires, kept.areas) == (item.url, item.expires, item.areas)
+    cleared = notices.update(store, config, item.id,
+                             NoticeInput(url=None, expires="", areas=()), actor="bo",
+                             now=NOW + timedelta(minutes=2))
+    assert (cleared.url, cleared.expires, cleared.areas) == (None, None, ())
+    assert cleared.title == "Ny rubrik"
+
+
+def test_a_role_check_runs_between_validation_and_the_store(
+    store: Store, config: Config
+) -> None:
+    seen: list[tuple[Item | None, Item | None]] = []
+
+    def refuse(before: Item | None, after: Item | None) -> None:
+        seen.append((before, after))
+        raise InputError("no", "level")
+
+    with pytest.raises(InputError):
+        notices.create(store, config, given(title="T", level="severe"), actor="a", now=NOW,
+                       check=refuse)
+    assert seen[0][0] is None and seen[0][1] is not None and seen[0][1].level is Level.SEVERE
+    assert store.items() == [] and store.audit_log() == []
