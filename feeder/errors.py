@@ -17,6 +17,7 @@ AuthError           401     2      missing/wrong credentials; 403 for a role (``
 StoreError          503     1      the database cannot be used
 StoreBusyError      503     1      the database is locked or busy: try again (``retry_after``)
 SourceError         502     1      a poll of an upstream failed (``source``, ``reason``)
+HTTPStatusError     502     1      the upstream answered 4xx/5xx (``upstream_status``)
 LayoutChangedError  502     1      a 200 answer that yields nothing where items were expected
 PublishError        503     3      a change is stored, but publishing the outputs failed
 ==================  ======  =====  ====================================================
@@ -136,6 +137,22 @@ class SourceError(FeederError):
         self.source = source
         self.reason = message
         self.retry_after = retry_after
+
+
+class HTTPStatusError(SourceError):
+    """The upstream answered with an HTTP error status (4xx/5xx): ``upstream_status``.
+
+    ``status`` stays the status *feeder* answers with (502, as for every source error);
+    ``retry_after`` is set from ``Retry-After`` on 429 and 503.
+    """
+
+    code = "upstream-status"
+
+    def __init__(
+        self, source: str, message: str, upstream_status: int, retry_after: float | None = None
+    ) -> None:
+        super().__init__(source, message, retry_after=retry_after)
+        self.upstream_status = upstream_status
 
 
 class LayoutChangedError(SourceError):

@@ -42,31 +42,15 @@ import requests
 from urllib3.exceptions import ReadTimeoutError
 
 from . import USER_AGENT
-from .errors import SourceError
+from .errors import HTTPStatusError, SourceError
 
 if TYPE_CHECKING:
     from .config import HttpSettings
 
-__all__ = ["Fetcher", "HTTPStatusError", "Response", "parse_retry_after"]
+__all__ = ["Fetcher", "Response", "parse_retry_after"]
 
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 5
-
-
-class HTTPStatusError(SourceError):
-    """The upstream answered with an HTTP error status (4xx/5xx): ``upstream_status``.
-
-    ``status`` stays the status *feeder* answers with (502, as for every source error);
-    ``retry_after`` is set from ``Retry-After`` on 429 and 503.
-    """
-
-    code = "upstream-status"
-
-    def __init__(
-        self, source: str, message: str, upstream_status: int, retry_after: float | None = None
-    ) -> None:
-        super().__init__(source, message, retry_after=retry_after)
-        self.upstream_status = upstream_status
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from werkzeug import Request, Response
 
 from feeder import USER_AGENT
 from feeder.config import HttpSettings
-from feeder.errors import SourceError
-from feeder.fetch import Fetcher, HTTPStatusError, parse_retry_after
+from feeder.errors import HTTPStatusError, SourceError
+from feeder.fetch import Fetcher, parse_retry_after
 from tests.sources.support import RawServer
 
 SETTINGS = HttpSettings(connect_timeout=1.0, read_timeout=0.3, max_bytes=10_000, backoff_max=60)

@@ -27,8 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..errors import LayoutChangedError, SourceError
-from ..fetch import HTTPStatusError
+from ..errors import HTTPStatusError, LayoutChangedError, SourceError
 from ..model import Item
 from ..timeutil import STOCKHOLM
 from .base import ParseContext, PollContext, PollResult, Setting, SourceBase, SourceSpec
