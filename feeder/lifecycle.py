@@ -6,8 +6,12 @@ States (PRODUCT.md, "Item lifecycle"):
 
 =============  =====================================================================
 ``draft``      an editor's notice saved as a draft: nowhere
-``scheduled``  published, but its start lies ahead: nowhere yet (an editor's notice)
-``active``     started, not yet expired, not ended or withdrawn
+``scheduled``  published, but its *effective* time lies ahead: nowhere yet (an editor's
+               notice before its start)
+``upcoming``   published and effective, but its *onset* lies ahead (SMHI's warning issued
+               today for tomorrow): in the feeds, and in the banner once the onset is within
+               ``banner.lookahead``
+``active``     begun, not yet expired, not ended or withdrawn
 ``expired``    past its end time
 ``ended``      gone from its source's list (or a VMA cancelled) before its end time
 ``withdrawn``  withdrawn by an editor
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .ladder import Level
@@ -31,6 +35,7 @@ from .model import Item
 class State(StrEnum):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
+    UPCOMING = "upcoming"
     ACTIVE = "active"
     EXPIRED = "expired"
     ENDED = "ended"
@@ -73,22 +78,39 @@ def state_of(item: Item, now: datetime) -> State:
         return end.reason
     if item.status != "published":
         return State.DRAFT
-    if item.starts is not None and item.starts > now:
+    if item.effective is not None and item.effective > now:
         return State.SCHEDULED
+    if item.onset is not None and item.onset > now:
+        return State.UPCOMING
     return State.ACTIVE
 
 
 def is_visible(item: Item, now: datetime) -> bool:
-    """Whether the item appears in the feeds at ``now``: published and already started (an item
-    that is over stays, marked as ended)."""
+    """Whether the item appears in the feeds at ``now``: published and effective (an upcoming
+    item is listed before it begins; an item that is over stays, marked as ended)."""
     if item.status != "published":
         return False
-    return item.starts is None or item.starts <= now
+    return item.effective is None or item.effective <= now
 
 
-def in_banner(item: Item, min_level: Level, now: datetime) -> bool:
-    """Whether the item belongs in the banner at ``now``: active, at or above ``min_level``."""
-    return item.level >= min_level and state_of(item, now) is State.ACTIVE
+def is_upcoming(item: Item, now: datetime) -> bool:
+    """Published and effective, not over, and not begun yet."""
+    return state_of(item, now) is State.UPCOMING
+
+
+def in_banner(item: Item, min_level: Level, now: datetime, lookahead: int = 0) -> bool:
+    """Whether the item belongs in the banner at ``now``: at or above ``min_level``, and active,
+    or upcoming with its onset at most ``lookahead`` seconds ahead."""
+    if item.level < min_level:
+        return False
+    state = state_of(item, now)
+    if state is State.ACTIVE:
+        return True
+    return (
+        state is State.UPCOMING
+        and item.onset is not None
+        and item.onset - now <= timedelta(seconds=lookahead)
+    )
 
 
 def effective_updated(item: Item, now: datetime) -> datetime:
@@ -99,20 +121,21 @@ def effective_updated(item: Item, now: datetime) -> datetime:
     return item.updated
 
 
-def next_change(items: Iterable[Item], now: datetime) -> datetime | None:
-    """The next instant after ``now`` at which some item's state changes by itself: a scheduled
-    item starts, or a running item expires."""
+def next_change(items: Iterable[Item], now: datetime, lookahead: int = 0) -> datetime | None:
+    """The next instant after ``now`` at which some item's part of the outputs changes by itself:
+    a scheduled item becomes effective, an upcoming one comes within ``lookahead`` of its onset
+    (it enters the banner) or begins, or a running item expires."""
+    ahead = timedelta(seconds=lookahead)
     moments: list[datetime] = []
     for item in items:
         if item.status != "published":
             continue
-        if item.starts is not None and item.starts > now:
-            moments.append(item.starts)
-        if (
-            item.expires is not None
-            and item.expires > now
-            and not item.withdrawn
-            and item.ended is None
-        ):
+        if item.effective is not None and item.effective > now:
+            moments.append(item.effective)
+        if item.withdrawn or item.ended is not None:
+            continue
+        if item.onset is not None:
+            moments += [m for m in (item.onset - ahead, item.onset) if m > now]
+        if item.expires is not None and item.expires > now:
             moments.append(item.expires)
     return min(moments, default=None)

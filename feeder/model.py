@@ -66,7 +66,12 @@ class Item:
     summary: str = ""
     level_reason: str = ""
     credit: str = ""
-    starts: datetime | None = None
+    effective: datetime | None = None
+    """When the item may be published (CAP's *effective*): an editor's scheduled start. None: as
+    soon as it is stored. Before it, the item is nowhere."""
+    onset: datetime | None = None
+    """When the event begins (CAP's *onset*): SMHI's ``approximateStart``, a VMA's ``onset``, an
+    editor's start. None: it has begun. Before it, a published item is *upcoming*."""
     expires: datetime | None = None
     ended: datetime | None = None
     withdrawn: bool = False
@@ -99,7 +104,8 @@ class Item:
             "credit": self.credit,
             "published": iso_z(self.published),
             "updated": iso_z(self.updated),
-            "starts": iso_z(self.starts),
+            "effective": iso_z(self.effective),
+            "onset": iso_z(self.onset),
             "expires": iso_z(self.expires),
             "status": self.status,
             "topics": list(self.topics),

@@ -34,12 +34,14 @@ def test_end_of_says_why_and_since_when() -> None:
     [
         ({}, State.ACTIVE),
         ({"status": "draft"}, State.DRAFT),
-        ({"starts": NOW + HOUR}, State.SCHEDULED),
+        ({"effective": NOW + HOUR, "onset": NOW + HOUR}, State.SCHEDULED),
+        ({"onset": NOW + HOUR}, State.UPCOMING),
+        ({"effective": NOW - HOUR, "onset": NOW}, State.ACTIVE),
         ({"expires": NOW}, State.EXPIRED),
         ({"ended": NOW - HOUR}, State.ENDED),
         ({"withdrawn": True}, State.WITHDRAWN),
         ({"withdrawn": True, "status": "draft"}, State.WITHDRAWN),
-        ({"ended": NOW - HOUR, "starts": NOW + HOUR}, State.ENDED),
+        ({"ended": NOW - HOUR, "onset": NOW + HOUR}, State.ENDED),
     ],
 )
 def test_state_of(fields: dict[str, object], state: State) -> None:
@@ -47,6 +49,21 @@ def test_state_of(fields: dict[str, object], state: State) -> None:
     assert state_of(item, NOW) is state
     assert state.over is (state in (State.EXPIRED, State.ENDED, State.WITHDRAWN))
     assert in_banner(item, Level.NOTICE, NOW) is (state is State.ACTIVE)
+    assert in_banner(item, Level.NOTICE, NOW, 3600) is (state in (State.ACTIVE, State.UPCOMING))
+
+
+def test_upcoming_alert_enters_the_banner_within_the_lookahead() -> None:
+    item = fire_risk(onset=NOW + 3 * HOUR, expires=NOW + 9 * HOUR)
+    assert is_visible(item, NOW) and state_of(item, NOW) is State.UPCOMING
+    assert not in_banner(item, Level.NOTICE, NOW, lookahead=2 * 3600)
+    assert in_banner(item, Level.NOTICE, NOW + HOUR, lookahead=2 * 3600)
+    assert in_banner(item, Level.NOTICE, NOW, lookahead=3 * 3600)
+    assert not in_banner(item, Level.NOTICE, NOW, lookahead=0)
+    assert state_of(item, NOW + 3 * HOUR) is State.ACTIVE
+    # The moments the outputs change by themselves: in the banner, begun, expired.
+    assert next_change([item], NOW, 2 * 3600) == NOW + HOUR
+    assert next_change([item], NOW + HOUR, 2 * 3600) == NOW + 3 * HOUR
+    assert next_change([item], NOW + 3 * HOUR, 2 * 3600) == NOW + 9 * HOUR
 
 
 def test_banner_membership_needs_the_minimum_level() -> None:
@@ -57,8 +74,9 @@ def test_banner_membership_needs_the_minimum_level() -> None:
 
 
 def test_visible_from_start_and_while_over() -> None:
-    assert not is_visible(make_item(starts=NOW + HOUR), NOW)
-    assert is_visible(make_item(starts=NOW + HOUR), NOW + HOUR)
+    assert not is_visible(make_item(effective=NOW + HOUR), NOW)
+    assert is_visible(make_item(effective=NOW + HOUR), NOW + HOUR)
+    assert is_visible(fire_risk(onset=NOW + HOUR), NOW)  # issued ahead: listed already
     assert not is_visible(make_item(status="draft"), NOW)
     assert is_visible(fire_risk(ended=NOW - HOUR), NOW)
 
@@ -66,9 +84,10 @@ def test_visible_from_start_and_while_over() -> None:
 def test_next_change_is_the_next_start_or_expiry() -> None:
     items = [
         fire_risk("smhi:a", expires=NOW + 5 * HOUR),
-        make_item("notice:later", starts=NOW + 3 * HOUR, expires=NOW + 9 * HOUR),
+        make_item("notice:later", effective=NOW + 3 * HOUR, onset=NOW + 3 * HOUR,
+                  expires=NOW + 9 * HOUR),
         fire_risk("smhi:ended", ended=NOW - HOUR, expires=NOW + HOUR),  # already over
-        make_item("notice:draft", status="draft", starts=NOW + HOUR),  # never shown
+        make_item("notice:draft", status="draft", effective=NOW + HOUR),  # never shown
         fire_risk("smhi:gone", expires=NOW - HOUR),
     ]
     assert next_change(items, NOW) == NOW + 3 * HOUR

@@ -49,6 +49,9 @@ __all__ = [
 ]
 
 
+MAX_LOOKAHEAD = 30 * 86400
+"""The longest ``banner.lookahead``: a month ahead is no longer a warning."""
+
 def _read_region(root: Section) -> Region:
     sec = root.section("region")
     name = sec.get("name", str, "Västernorrlands län", check=nonempty)
@@ -192,6 +195,11 @@ def _read(root: Section, path: Path | None) -> Config:
     bn = root.section("banner")
     min_level = Level.parse(
         bn.get("min_level", (str, int), DEFAULT_BANNER_MIN, check=level_check))
+    lookahead = bn.get(
+        "lookahead", int, 86400,
+        check=lambda v: None if 0 <= v <= MAX_LOOKAHEAD
+        else f"must be 0 to {MAX_LOOKAHEAD} seconds (30 days), got {v}",
+    )
     bn.finish()
 
     fd = root.section("feeds")
@@ -224,7 +232,7 @@ def _read(root: Section, path: Path | None) -> Config:
         region=region,
         storage=Storage(database=database, output_dir=output_dir),
         server=Server(host=host, port=port, public_url=public_url),
-        banner=Banner(min_level=min_level),
+        banner=Banner(min_level=min_level, lookahead=lookahead),
         feeds=feeds,
         http=http,
         sources=sources,

@@ -35,6 +35,9 @@ class Server:
 @dataclass(frozen=True, slots=True)
 class Banner:
     min_level: Level
+    lookahead: int = 86400
+    """Seconds: an upcoming alert (issued, not yet begun) is in the banner once its onset is at
+    most this far ahead; 0 shows only alerts that have begun."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -360,7 +360,7 @@ class AdminPages:
         state = lifecycle.state_of(item, now)
         scheduled = state is State.SCHEDULED
         # In the banner now, or from the moment it starts.
-        shown_at = item.starts if scheduled and item.starts is not None else now
+        shown_at = item.effective if scheduled and item.effective is not None else now
         in_banner = lifecycle.in_banner(item, min_level, shown_at)
         html = pages.render_text(
             "admin_preview.html", entry=entry, item=item, in_banner=in_banner,

@@ -45,6 +45,8 @@ class NoticeChanges:
         }
         if not isinstance(self.level, Unset):
             changes["level_reason"] = for_editor(self.level).reason
+        if "starts" in changes:  # an editor's start is both: shown from it, begun at it
+            changes["effective"] = changes["onset"] = changes.pop("starts")
         return dataclasses.replace(item, **changes)
 
 
@@ -66,7 +68,7 @@ def validate(
     level = UNSET if isinstance(data.level, Unset) else _clean_level(data.level)
     starts = _clean_time(data.starts, "starts")
     expires = _clean_time(data.expires, "expires")
-    first = existing.starts if existing and isinstance(starts, Unset) else starts
+    first = existing.effective if existing and isinstance(starts, Unset) else starts
     last = existing.expires if existing and isinstance(expires, Unset) else expires
     if isinstance(first, datetime) and isinstance(last, datetime) and last <= first:
         raise InputError("must be after starts", "expires", code="before-start")

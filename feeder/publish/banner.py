@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from html import escape
 from typing import Any
 
+from ..lifecycle import is_upcoming
 from ..model import SourceStatus
 from ..timeutil import iso_z, swedish
 from .entry import Entry
@@ -65,7 +67,7 @@ def _source(status: SourceStatus) -> dict[str, Any]:
     return doc
 
 
-def alert(entry: Entry) -> dict[str, Any]:
+def alert(entry: Entry, now: datetime) -> dict[str, Any]:
     it = entry.item
     return {
         "id": it.id,
@@ -75,7 +77,8 @@ def alert(entry: Entry) -> dict[str, Any]:
         "text": entry.text,
         "url": entry.url,
         "source": entry.source,
-        "starts": iso_z(it.starts or it.published),
+        "starts": iso_z(it.onset or it.effective or it.published),
+        "upcoming": is_upcoming(it, now),
         "expires": iso_z(it.expires),
         "updated": iso_z(it.updated),
         "areas": list(it.areas),
@@ -83,10 +86,10 @@ def alert(entry: Entry) -> dict[str, Any]:
 
 
 def document(
-    region: str, alerts: Sequence[Entry], statuses: Mapping[str, SourceStatus]
+    region: str, alerts: Sequence[Entry], statuses: Mapping[str, SourceStatus], now: datetime
 ) -> dict[str, Any]:
     """banner.json with ``generated`` still None."""
-    shown = [alert(entry) for entry in alerts]
+    shown = [alert(entry, now) for entry in alerts]
     return {
         "region": region,
         "generated": None,
@@ -104,7 +107,7 @@ def _dump(doc: Mapping[str, Any]) -> bytes:
 def render_json(plan: Plan, previous: bytes | None = None) -> bytes:
     """banner.json. ``previous`` (the file as it is) is returned unchanged when only its
     ``generated`` differs from the new content; otherwise ``generated`` is the plan's instant."""
-    doc = document(plan.region, plan.banner, plan.statuses)
+    doc = document(plan.region, plan.banner, plan.statuses, plan.now)
     if previous is not None and _same_content(doc, previous):
         return previous
     doc["generated"] = iso_z(plan.now)

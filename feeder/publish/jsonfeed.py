@@ -40,7 +40,7 @@ def item(entry: Entry, about: str) -> dict[str, Any]:
         "level_name": it.level.label,
         "level_text": entry.level_text,
         "source": entry.source,
-        "starts": iso_z(it.starts),
+        "starts": iso_z(it.onset or it.effective),
         "expires": iso_z(it.expires),
         "ended": entry.end is not None,
         "ended_at": iso_z(entry.end.at) if entry.end is not None else None,

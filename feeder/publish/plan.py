@@ -125,9 +125,9 @@ def _updated(entries: Sequence[Entry], statuses: Mapping[str, SourceStatus]) -> 
 
 
 def _next_change(
-    items: Sequence[Item], statuses: Mapping[str, SourceStatus], now: datetime
+    items: Sequence[Item], statuses: Mapping[str, SourceStatus], now: datetime, lookahead: int
 ) -> datetime | None:
-    moments = [next_change(items, now), *(s.stale_at for s in statuses.values())]
+    moments = [next_change(items, now, lookahead), *(s.stale_at for s in statuses.values())]
     return min((m for m in moments if m is not None and m > now), default=None)
 
 
@@ -178,9 +178,6 @@ def make(
         )
         for topic in config.topics
     )
-    min_level = config.banner.min_level
-    # Every banner alert is among the active alerts when min_level is notice or higher.
-    candidates = order.alerts if min_level >= ALERT_MIN else items
     return Plan(
         now=now,
         region=region,
@@ -192,9 +189,10 @@ def make(
         feed=feed,
         alerts=alerts,
         topic_feeds=topic_feeds,
-        banner=entries(select.banner_alerts(candidates, min_level, now)),
+        banner=entries(select.banner_alerts(
+            order.items, config.banner.min_level, now, config.banner.lookahead)),
         current=entries(order.alerts[:cap]),
         latest=feed.entries[:INDEX_LATEST],
         entries=entries.built,
-        next_change=_next_change(items, statuses, now),
+        next_change=_next_change(items, statuses, now, config.banner.lookahead),
     )

@@ -8,9 +8,10 @@ membership are :mod:`feeder.lifecycle`'s and topic membership is :mod:`feeder.to
 rules here (PRODUCT.md):
 
 - drafts (``status != "published"``) never appear anywhere;
-- an item whose ``starts`` is still in the future appears nowhere until then;
-- the banner holds the *active* items at or above ``banner.min_level``, by level (highest first),
-  then most recently updated, then id;
+- an item whose *effective* time is still in the future appears nowhere until then;
+- the banner holds the *active* items at or above ``banner.min_level`` and the *upcoming* ones
+  whose onset is within ``banner.lookahead``, by level (highest first), then active before
+  upcoming, then most recently updated, then id;
 - feeds put the active alerts first (same order), then everything else by date, newest first;
 - ended, withdrawn and expired items stay in the feeds, marked as ended, never in the banner.
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..ladder import ALERT_MIN, Level
-from ..lifecycle import effective_updated, in_banner, is_visible
+from ..lifecycle import effective_updated, in_banner, is_upcoming, is_visible
 from ..model import Item
 
 
@@ -30,10 +31,17 @@ def _by_priority(item: Item) -> tuple[int, float, str]:
     return (-int(item.level), -item.updated.timestamp(), item.id)
 
 
-def banner_alerts(items: Iterable[Item], min_level: Level, now: datetime) -> list[Item]:
-    """The banner: :func:`~feeder.lifecycle.in_banner` items; by level desc, updated desc, id."""
-    chosen = [item for item in items if in_banner(item, min_level, now)]
-    return sorted(chosen, key=_by_priority)
+def banner_alerts(
+    items: Iterable[Item], min_level: Level, now: datetime, lookahead: int = 0
+) -> list[Item]:
+    """The banner: :func:`~feeder.lifecycle.in_banner` items (active, and upcoming within
+    ``lookahead`` seconds); by level desc, then active before upcoming, then updated desc, id."""
+    chosen = [item for item in items if in_banner(item, min_level, now, lookahead)]
+    return sorted(
+        chosen,
+        key=lambda item: (-int(item.level), is_upcoming(item, now),
+                          -item.updated.timestamp(), item.id),
+    )
 
 
 @dataclass(frozen=True, slots=True)

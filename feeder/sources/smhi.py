@@ -275,7 +275,7 @@ def _area_item(
         credit=CREDIT,
         published=published,
         updated=updated,
-        starts=starts,
+        onset=starts,
         expires=expires,
         areas=(),
     )

@@ -234,7 +234,7 @@ def _item(
         credit=content.credit,
         published=published,
         updated=max(updated, published),
-        starts=content.starts or published,
+        onset=content.starts or published,
         expires=content.expires,
         areas=where.areas,
     )

@@ -103,5 +103,18 @@ def _v4(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE items RENAME COLUMN html TO body")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite3.Connection) -> None:
+    # Two times instead of one ``starts`` (CAP's terms): *effective*, when an item may be
+    # published (an editor's scheduled start), and *onset*, when the event begins (SMHI's
+    # approximateStart). A notice's start was both; a source's was its onset.
+    _run(db,
+        """
+        ALTER TABLE items RENAME COLUMN starts TO onset;
+        ALTER TABLE items ADD COLUMN effective TEXT;
+        UPDATE items SET effective = onset WHERE source = 'notice'
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,7 +18,7 @@ def notice_snapshot(item: Item) -> dict[str, Any]:
         "title": item.title,
         "body": item.body,
         "level": item.level.label,
-        "starts": iso_z(item.starts),
+        "starts": iso_z(item.effective),
         "expires": iso_z(item.expires),
         "url": item.url,
         "topics": list(item.topics),

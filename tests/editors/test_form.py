@@ -11,7 +11,7 @@ from feeder.model import AuditAction, AuditEntry, Item, NoticeStatus
 from tests.common import NOW
 
 NOTICE = Item(id="notice:abc", source="notice", level=Level.WARNING, title="Vägarbete",
-              body="<p>E4</p>", published=NOW, updated=NOW, starts=NOW + timedelta(seconds=17),
+              body="<p>E4</p>", published=NOW, updated=NOW, effective=NOW + timedelta(seconds=17),
               areas=("2284", "2262"))
 
 
@@ -44,7 +44,7 @@ def test_state_words() -> None:
     assert state_label(draft, NOW) == ("draft", "Utkast")
     assert state_label(NOTICE.evolve(withdrawn=True), NOW)[1] == "Återkallat"
     assert state_label(NOTICE.evolve(expires=NOW - timedelta(hours=1),
-                                     starts=None), NOW) == ("ended", "Upphört")
+                                     effective=None), NOW) == ("ended", "Upphört")
 
 
 def test_audit_rows_show_what_changed_only() -> None:

@@ -34,7 +34,8 @@ def test_create_defaults_and_cleaning(store: Store, config: Config) -> None:
     assert item.title == "Vattenavstängning"
     assert "<script" not in item.body and "Rad" in item.body
     assert item.level is Level.NOTICE and "editor" in item.level_reason
-    assert item.starts is not None and item.starts.isoformat() == "2026-06-12T06:00:00+00:00"
+    assert item.effective is not None and item.effective.isoformat() == "2026-06-12T06:00:00+00:00"
+    assert item.onset == item.effective
     assert item.expires is not None and item.expires.isoformat() == "2026-06-13T16:00:00+00:00"
     assert item.areas == ("2281",) and item.author == "anna"
     assert store.get(item.id) == item

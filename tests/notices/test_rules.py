@@ -15,7 +15,8 @@ from feeder.notices import UNSET, NoticeChanges, NoticeInput, validate
 from tests.common import NOW
 
 STORED = Item(id="notice:abc", source="notice", level=Level.NOTICE, title="Vatten",
-              body="<p>Koka</p>", published=NOW, updated=NOW, starts=NOW + timedelta(hours=1),
+              body="<p>Koka</p>", published=NOW, updated=NOW, effective=NOW + timedelta(hours=1),
+              onset=NOW + timedelta(hours=1),
               url="https://www.sundsvall.se/", level_reason="set by an editor as notice")
 
 
@@ -40,7 +41,7 @@ def test_apply_replaces_the_given_fields_and_the_reason_of_a_new_level(config: C
 
 def test_expires_is_checked_against_the_stored_start(config: Config) -> None:
     with pytest.raises(InputError) as info:
-        validate(NoticeInput(expires=STORED.starts), config, existing=STORED, now=NOW)
+        validate(NoticeInput(expires=STORED.effective), config, existing=STORED, now=NOW)
     assert (info.value.field, info.value.code) == ("expires", "before-start")
     clear_start = NoticeInput(starts=None, expires=NOW + timedelta(minutes=30))
     assert validate(clear_start, config, existing=STORED, now=NOW).starts is None

@@ -19,7 +19,7 @@ from feeder.store import Store
 from tests.builders import HOUR, NOW, ConfigFactory, fire_risk, make_item, scenario
 
 ALERT_KEYS = ["id", "level", "level_name", "title", "text", "url", "source", "starts",
-              "expires", "updated", "areas"]
+              "upcoming", "expires", "updated", "areas"]
 
 
 @pytest.fixture
@@ -58,6 +58,7 @@ def test_banner_json_shape(site: Path) -> None:
         "url": "https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden",
         "source": "SMHI",
         "starts": "2026-06-12T07:00:00Z",
+        "upcoming": False,
         "expires": "2026-06-12T18:00:00Z",
         "updated": "2026-06-12T07:00:00Z",
         "areas": ["2281"],

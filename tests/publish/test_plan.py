@@ -80,7 +80,8 @@ def test_banner_min_level(make_config: ConfigFactory) -> None:
 
 
 def test_next_change_is_the_first_moment_due(cfg: Config) -> None:
-    items = [fire_risk(expires=NOW + 3 * HOUR), make_item(starts=NOW + 2 * HOUR)]
+    items = [fire_risk(expires=NOW + 3 * HOUR),
+             make_item(effective=NOW + 2 * HOUR, onset=NOW + 2 * HOUR)]
     assert plan.make(items, {}, cfg, NOW).next_change == NOW + 2 * HOUR
     soon = SourceStatus("smhi", ok=True, stale=False, since=NOW, stale_at=NOW + HOUR)
     assert plan.make(items, {"smhi": soon}, cfg, NOW).next_change == NOW + HOUR

@@ -140,7 +140,7 @@ def test_expired_alert_leaves_the_banner_without_new_data(
 
 def test_scheduled_item_appears_when_it_starts(db: Store, cfg: Config, out: Path) -> None:
     db.upsert([make_item("notice:later", level=Level.SEVERE, title="Planerat avbrott",
-                         starts=NOW + HOUR, updated=NOW)], NOW)
+                         effective=NOW + HOUR, onset=NOW + HOUR, updated=NOW)], NOW)
     assert publish(db, cfg, NOW).next_change == NOW + HOUR
     assert banner_ids(out) == []
     assert "Planerat avbrott" not in (out / "feed.rss").read_text(encoding="utf-8")

@@ -48,8 +48,8 @@ def test_banner_holds_only_active_items() -> None:
         fire_risk("smhi:ended", ended=NOW - HOUR),
         make_item("notice:withdrawn", level=Level.SEVERE, withdrawn=True),
         make_item("notice:draft", level=Level.CRITICAL, status="draft"),
-        make_item("notice:later", level=Level.CRITICAL, starts=NOW + HOUR),
-        make_item("notice:started", level=Level.WARNING, starts=NOW),
+        make_item("notice:later", level=Level.CRITICAL, effective=NOW + HOUR, onset=NOW + HOUR),
+        make_item("notice:started", level=Level.WARNING, effective=NOW, onset=NOW),
     ]
     assert ids(select.banner_alerts(items, Level.NOTICE, NOW)) == [
         "notice:started", "smhi:running",
@@ -64,7 +64,7 @@ def test_feed_order_puts_active_alerts_first_then_the_rest_by_date() -> None:
         make_item("notice:warning", level=Level.WARNING, updated=NOW - 50 * HOUR),
         fire_risk("smhi:ended", ended=NOW - 2 * HOUR, updated=NOW - 10 * HOUR),
         make_item("notice:draft", status="draft", updated=NOW),
-        make_item("notice:future", starts=NOW + HOUR, updated=NOW),
+        make_item("notice:future", effective=NOW + HOUR, onset=NOW + HOUR, updated=NOW),
     ]
     order = select.order(items, NOW)
     assert ids(order.alerts) == ["notice:warning", "smhi:notice"]
@@ -79,7 +79,7 @@ def test_feed_order_puts_active_alerts_first_then_the_rest_by_date() -> None:
 
 
 def test_drafts_and_future_items_are_not_visible_until_they_start() -> None:
-    later = make_item("notice:later", starts=NOW + HOUR)
+    later = make_item("notice:later", effective=NOW + HOUR, onset=NOW + HOUR)
     draft = make_item("notice:draft", status="draft")
     assert select.order([later, draft], NOW).items == ()
     assert select.order([later, draft], NOW + HOUR).items == (later,)

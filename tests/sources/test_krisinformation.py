@@ -130,7 +130,7 @@ def test_parse_fixture(name: str, tmp_path: Path) -> None:
                 assert getattr(item, key) == value, (name, key)
         assert item.source == "krisinformation" and item.source_name == "Krisinformation"
         assert item.level is Level.INFO and not item.is_alert
-        assert item.starts is None and item.expires is None
+        assert item.onset is None and item.expires is None
         assert sanitize_html(item.body) == item.body
         assert "<" not in item.title
 

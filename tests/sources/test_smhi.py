@@ -93,7 +93,7 @@ def test_every_fixture_every_county_matches_the_raw_data(name: str, county: int)
                               "ORANGE": Level.SEVERE, "RED": Level.CRITICAL}[
                                   area["warningLevel"]["code"]]
         assert item.level_reason
-        assert item.starts == t(area["approximateStart"])
+        assert item.onset == t(area["approximateStart"])
         assert item.expires == (t(area["approximateEnd"]) if "approximateEnd" in area else None)
         assert item.updated == t(area["published"])
         assert item.published == t(area["created"])
@@ -126,7 +126,7 @@ def test_fire_risk_message_for_vasternorrland() -> None:
     assert item.level is Level.NOTICE
     assert item.level_reason == "SMHI warningLevel MESSAGE → notice"
     assert state_of(item, NOW) is State.ACTIVE
-    assert item.starts == datetime(2026, 6, 10, 22, tzinfo=UTC)
+    assert item.onset == datetime(2026, 6, 10, 22, tzinfo=UTC)
     assert item.expires == datetime(2026, 6, 14, 22, tzinfo=UTC)
     assert item.updated == datetime(2026, 6, 11, 10, 32, 47, tzinfo=UTC)
     assert item.published == datetime(2026, 6, 10, 9, 14, 22, tzinfo=UTC)
@@ -156,7 +156,7 @@ def test_county_filter_on_mixed_levels() -> None:
     wind = items[WIND_ID]
     assert wind.level is Level.SEVERE
     assert wind.title == "Orange varning: Vind – Västernorrlands län, kustland"
-    assert wind.starts is not None and wind.starts > NOW  # upcoming: kept, not yet active
+    assert wind.onset is not None and wind.onset > NOW  # upcoming: kept, not yet begun
     assert state_of(wind, NOW) is not State.ACTIVE
     assert state_of(wind, datetime(2026, 6, 12, 16, tzinfo=UTC)) is State.ACTIVE
     # The other area of the same warning goes to 21 only, at its own level.

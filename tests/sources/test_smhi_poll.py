@@ -268,12 +268,18 @@ def test_publish_schedules_the_next_change(env: SmhiEnv) -> None:
 
     env.serve("ibww_mixed_levels.json")
     env.poll()
-    # The orange wind warning starts at 15:00 UTC: the next change to publish at.
+    # The orange wind warning begins at 15:00 UTC: the next change to publish at (it turns from
+    # upcoming to active), unless a source turns stale before.
+    onset = datetime(2026, 6, 12, 15, tzinfo=UTC)
     assert publish(env.store, env.config, NOW).next_change == min(
-        datetime(2026, 6, 12, 15, tzinfo=UTC), NOW + timedelta(seconds=600))
-    assert _banner(env, NOW)["alert"]["id"] == FIRE_ID
-    banner = _banner(env, datetime(2026, 6, 12, 15, tzinfo=UTC))
-    assert [a["id"] for a in banner["alerts"]] == [WIND_ID, FIRE_ID]  # severe first
+        onset, NOW + timedelta(seconds=600))
+    before = _banner(env, NOW)  # within banner.lookahead (24 h): shown, marked upcoming
+    assert [(a["id"], a["upcoming"]) for a in before["alerts"]] == [
+        (WIND_ID, True), (FIRE_ID, False)]  # severe first, even upcoming
+    assert before["alert"]["starts"] == "2026-06-12T15:00:00Z"
+    banner = _banner(env, onset)
+    assert [(a["id"], a["upcoming"]) for a in banner["alerts"]] == [
+        (WIND_ID, False), (FIRE_ID, False)]
     assert banner["alert"]["title"] == "Orange varning: Vind – Västernorrlands län, kustland"
 
 

@@ -51,7 +51,7 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
             "areas": ("2281",),
             "published": SENT,
             "updated": SENT,
-            "starts": SENT,
+            "onset": SENT,
             "expires": EXPIRES,
             "url": "https://www.krisinformation.se",
             "credit": "Sveriges Radio / VMA",
@@ -64,7 +64,7 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
             "areas": (),
             "published": SENT,
             "updated": utc("2022-06-01T10:05:00+02:00"),
-            "starts": SENT,
+            "onset": SENT,
             "expires": None,
             "url": "https://www.krisinformation.se/nyheter/2022/juni/"
                    "viktigt-meddelande-till-allmanheten-i-sundsvall",
@@ -83,7 +83,7 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
             "areas": ("2262", "2281"),
             "published": SENT,
             "updated": UPDATE_SENT,
-            "starts": SENT,
+            "onset": SENT,
             "expires": UPDATE_EXPIRES,
         }
     ],
@@ -134,7 +134,7 @@ def test_parse_fixture(name: str, tmp_path: Path) -> None:
         assert "VMA" in item.level_reason
         assert "<" not in item.title
         assert item.body and sanitize_html(item.body) == item.body
-        assert state_of(item, item.starts or item.published) is State.ACTIVE
+        assert state_of(item, item.onset or item.published) is State.ACTIVE
 
 
 def test_update_alone_keeps_the_stored_first_publication(tmp_path: Path) -> None:

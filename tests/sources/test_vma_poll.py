@@ -88,7 +88,7 @@ def smhi_orange(now: datetime) -> Item:
         id="smhi:900001-22", source="smhi", level=ranking.level, level_reason=ranking.reason,
         title="Orange varning för mycket höga flöden i Västernorrlands län",
         body="<p>Mycket höga flöden väntas.</p>", published=now - timedelta(minutes=5),
-        updated=now, starts=now - timedelta(minutes=5), expires=now + timedelta(days=1),
+        updated=now, onset=now - timedelta(minutes=5), expires=now + timedelta(days=1),
         credit="SMHI",
     )
 

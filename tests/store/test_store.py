@@ -16,7 +16,8 @@ def item(id: str = "smhi:1-2", **kw: object) -> Item:
         id=id, source="smhi", level=Level.NOTICE,
         title="Risk för skogsbrand i Västernorrlands län",
         body="<p>Text</p>", published=NOW - timedelta(days=1), updated=NOW - timedelta(hours=1),
-        url="https://www.smhi.se/", starts=NOW - timedelta(hours=2),
+        url="https://www.smhi.se/", onset=NOW - timedelta(hours=2),
+        effective=NOW - timedelta(hours=3),
         expires=NOW + timedelta(days=2),
         topics=("a",), areas=("2281",), credit="SMHI",
     )
