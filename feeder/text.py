@@ -1,11 +1,33 @@
-"""Text hygiene: plain-text titles and sanitised HTML bodies (nh3 lives here only)."""
+"""Text hygiene: clean characters, plain-text titles and sanitised HTML bodies (nh3 lives here
+only).
+
+:func:`clean_text` is the one hygiene step every text passes where it enters feeder (a source's
+parser, the CLI, the API, the web form, standing notices in config.yaml): characters that no feed,
+page or XML parser can carry are removed, Word's line and page breaks become line breaks, and the
+text is normalised to NFC. :func:`plain_text` and :func:`sanitize_html` apply it to what they
+return too (an entity such as ``&#11;`` decodes to a control character), so whatever is stored is
+clean and no output step has to guess.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 import nh3
+
+_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+"""Line and page breaks that are not LF: VT and FF (what a line break pasted from Word becomes),
+NEL, and the Unicode line and paragraph separators. Each becomes a line break."""
+_NONCHARACTERS = "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                         for plane in range(0x11))
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+)
+"""C0 controls but TAB, LF and CR; DEL and the C1 controls; lone surrogates; and the Unicode
+noncharacters (U+FDD0..U+FDEF, U+FFFE and U+FFFF of every plane). None is allowed in XML 1.0 or
+has any meaning in a public notice."""
 
 ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "a", "strong", "b", "em", "i", "blockquote",
@@ -22,6 +44,15 @@ _BLOCK = re.compile(
 _SPACE = re.compile(r"\s+")
 
 
+def clean_text(text: str) -> str:
+    """``text`` without the characters no output can carry, line breaks unified, in NFC."""
+    if text.isascii() and text.isprintable():  # the common case, without a regex
+        return text
+    text = _BREAKS.sub("\n", text)
+    text = _UNSAFE.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
 def sanitize_html(raw: str) -> str:
     """HTML safe to put in any feed or page: a small allow-list, links only to http(s)/mailto/tel.
 
@@ -35,7 +66,7 @@ def sanitize_html(raw: str) -> str:
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
         link_rel="noopener noreferrer",
     )
-    return cleaned.strip()
+    return clean_text(cleaned).strip()
 
 
 def plain_text(raw: str) -> str:
@@ -46,7 +77,7 @@ def plain_text(raw: str) -> str:
     """
     spaced = _BLOCK.sub(" ", raw)
     stripped = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
-    return _SPACE.sub(" ", html.unescape(stripped)).strip()
+    return " ".join(clean_text(html.unescape(stripped)).split())
 
 
 def paragraphs(text: str) -> str:

@@ -1,4 +1,10 @@
-"""Time helpers: aware UTC inside, ISO 8601 with ``Z`` outside, Europe/Stockholm for people."""
+"""Time helpers: aware UTC inside, ISO 8601 with ``Z`` outside, Europe/Stockholm for people.
+
+Every time that enters feeder (from a source or an editor) is read by :func:`parse_iso` (or checked
+with :func:`check_range`): a year outside :data:`MIN_YEAR`..:data:`MAX_YEAR` is a ``ValueError``
+like any unreadable time, so that no date can overflow later (Python's datetimes end at
+9999-12-31, and a local time near that edge has no UTC value). Formatting never raises.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MIN_YEAR = 1970
+MAX_YEAR = 2999
+"""The years a time from a source or an editor may fall in; anything else is a mistake."""
 
 
 def utcnow() -> datetime:
@@ -14,16 +23,40 @@ def utcnow() -> datetime:
 
 
 def to_utc(value: datetime) -> datetime:
-    """An aware UTC datetime; a naive one is taken as Europe/Stockholm local time."""
+    """An aware UTC datetime; a naive one is taken as Europe/Stockholm local time.
+
+    Raises ``ValueError`` (not ``OverflowError``) for a time with no UTC value (a local time in
+    year 1 or 9999 pushed past the edge of the calendar)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=STOCKHOLM)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{value.isoformat()} has no UTC time") from exc
 
 
-def parse_iso(text: str, *, naive_tz: ZoneInfo = STOCKHOLM) -> datetime:
-    """Parse ISO 8601 (``Z`` allowed). A time without offset is in ``naive_tz``.
+class OutOfRange(ValueError):
+    """A readable time whose year lies outside :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
 
-    Raises ``ValueError`` on anything else.
+
+def check_range(value: datetime) -> datetime:
+    """``value`` (made UTC) if its year is within :data:`MIN_YEAR`..:data:`MAX_YEAR`, else
+    :class:`OutOfRange` (a ``ValueError``) saying so."""
+    try:
+        value = to_utc(value)
+    except ValueError as exc:
+        raise OutOfRange(str(exc)) from exc
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise OutOfRange(f"year {value.year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
+def parse_iso(text: str, *, naive_tz: ZoneInfo = STOCKHOLM, check: bool = True) -> datetime:
+    """Parse ISO 8601 (``Z`` allowed) into aware UTC. A time without offset is in ``naive_tz``.
+
+    Raises ``ValueError`` on anything else, and (with ``check``, the default for anything that
+    enters feeder) on a year outside :data:`MIN_YEAR`..:data:`MAX_YEAR`. The store reads its own
+    values with ``check=False``: what is stored is shown, never refused.
     """
     text = text.strip()
     if not text:
@@ -33,14 +66,21 @@ def parse_iso(text: str, *, naive_tz: ZoneInfo = STOCKHOLM) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         value = value.replace(tzinfo=naive_tz)
-    return value.astimezone(UTC)
+    return check_range(value) if check else to_utc(value)
+
+
+def read_stored(text: str) -> datetime:
+    """A time feeder wrote itself (the database, its own files): read as it is, whatever its
+    year, so that a stored value is never refused."""
+    return parse_iso(text, naive_tz=ZoneInfo("UTC"), check=False)
 
 
 def iso_z(value: datetime | None) -> str | None:
-    """``2026-06-12T10:00:03Z`` (whole seconds), or None."""
+    """``2026-06-12T10:00:03Z`` (whole seconds, a four-digit year), or None."""
     if value is None:
         return None
-    return to_utc(value).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    plain = to_utc(value).replace(microsecond=0, tzinfo=None)
+    return plain.isoformat() + "Z"
 
 
 SWEDISH_MONTHS = (
@@ -50,7 +90,11 @@ SWEDISH_MONTHS = (
 
 
 def swedish(value: datetime) -> str:
-    """A time for people: ``12 juni 2026 kl. 12.00`` in Europe/Stockholm."""
-    local = to_utc(value).astimezone(STOCKHOLM)
+    """A time for people: ``12 juni 2026 kl. 12.00`` in Europe/Stockholm (in UTC at the very
+    edge of the calendar, where Stockholm time does not exist)."""
+    try:
+        local = to_utc(value).astimezone(STOCKHOLM)
+    except (ValueError, OverflowError):
+        local = value
     month = SWEDISH_MONTHS[local.month - 1]
     return f"{local.day} {month} {local.year} kl. {local:%H.%M}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from feeder.text import body_html, plain_text, sanitize_html, shorten
+from feeder.text import body_html, clean_text, plain_text, sanitize_html, shorten
 
 HOSTILE = [
     '<script>alert(1)</script><p>ok</p>',
@@ -53,3 +53,37 @@ def test_shorten() -> None:
 def test_plain_text_keeps_sentences_apart() -> None:
     assert plain_text("<p>Ett.</p><p>Två.<br>Tre</p><ul><li>a</li><li>b</li></ul>") == (
         "Ett. Två. Tre a b")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Rad 1\x0bRad 2", "Rad 1\nRad 2"),  # Word's line break
+        ("Sida\x0cNästa", "Sida\nNästa"),
+        ("a\x00b\x01c\x1fd\x7fe\x9ff", "abcdef"),
+        ("tab\tlf\ncr\r", "tab\tlf\ncr\r"),  # kept
+        ("x\ufffey\uffffz\U0010fffe", "xyz"),
+        ("lone \ud800 surrogate", "lone  surrogate"),
+        ("e\u0301", "\u00e9"),  # NFC
+        ("Höga kusten", "Höga kusten"),
+        ("plain ascii", "plain ascii"),
+    ],
+)
+def test_clean_text(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+def test_clean_text_leaves_nothing_xml_cannot_carry() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF or c % 97 == 0)
+    cleaned = clean_text(every)
+    allowed = {0x9, 0xA, 0xD}
+    for char in cleaned:
+        c = ord(char)
+        assert c in allowed or 0x20 <= c <= 0x7E or 0xA0 <= c <= 0xD7FF or (
+            0xE000 <= c <= 0xFFFD and not 0xFDD0 <= c <= 0xFDEF
+        ) or (0x10000 <= c <= 0x10FFFF and c & 0xFFFE != 0xFFFE), hex(c)
+
+
+def test_outputs_of_plain_text_and_sanitize_are_clean_even_from_entities() -> None:
+    assert plain_text("<p>a&#11;b&#1;c</p>") == "a bc"
+    assert sanitize_html("<p>a&#11;b\x01c</p>") == "<p>a\nbc</p>"

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..ladder import Level, for_editor
 from ..model import Item, NoticeStatus
 from ..text import body_html, plain_text
-from ..timeutil import parse_iso, to_utc
+from ..timeutil import MAX_YEAR, MIN_YEAR, OutOfRange, check_range, parse_iso
 from .fields import FIELDS, STATUSES, UNSET, NoticeInput, Unset
 
 MAX_TITLE = 200
@@ -120,11 +120,14 @@ def _clean_time(value: str | datetime | Unset | None, name: str) -> datetime | U
         return UNSET
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return to_utc(value)
     try:
-        return parse_iso(value)
+        return check_range(value) if isinstance(value, datetime) else parse_iso(value)
     except ValueError as exc:
+        if isinstance(exc, OutOfRange):
+            raise InputError(
+                f"lies outside the years {MIN_YEAR}–{MAX_YEAR}: {value!s}", name,
+                code="out-of-range",
+            ) from exc
         raise InputError(
             f"is not an ISO 8601 time: {value!r} (e.g. 2026-06-12T08:00 or 2026-06-12T06:00Z)",
             name, code="not-a-time",

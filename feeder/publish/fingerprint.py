@@ -26,7 +26,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config
 from ..model import SourceStatus
-from ..timeutil import iso_z, parse_iso
+from ..timeutil import iso_z, read_stored
 from .assets import STATIC_NAMES
 from .writer import atomic_write
 
@@ -102,8 +102,8 @@ def read(output_dir: Path) -> Stamp | None:
         data = json.loads((output_dir / FILE).read_bytes())
         return Stamp(
             inputs=str(data["inputs"]),
-            rendered_at=parse_iso(data["rendered_at"]),
-            next_change=parse_iso(data["next_change"]) if data["next_change"] else None,
+            rendered_at=read_stored(data["rendered_at"]),
+            next_change=read_stored(data["next_change"]) if data["next_change"] else None,
             files=tuple(str(name) for name in data["files"]),
         )
     except (OSError, ValueError, KeyError, TypeError):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from ..model import AuditAction, AuditEntry
-from ..timeutil import iso_z, parse_iso
+from ..timeutil import iso_z, read_stored
 from .base import StoreBase
 
 Snapshot = Mapping[str, object]
@@ -53,7 +53,7 @@ class AuditStore(StoreBase):
         return [
             AuditEntry(
                 id=r["id"],
-                at=parse_iso(r["at"]),
+                at=read_stored(r["at"]),
                 actor=r["actor"],
                 action=AuditAction(r["action"]),
                 item_id=r["item_id"],

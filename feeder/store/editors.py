@@ -12,7 +12,7 @@ from datetime import datetime
 
 from ..errors import InputError, NotFoundError
 from ..model import AuditAction, Editor, Role
-from ..timeutil import iso_z, parse_iso
+from ..timeutil import iso_z, read_stored
 from .audit import write_audit
 from .base import StoreBase
 
@@ -24,8 +24,8 @@ def _editor(row: sqlite3.Row) -> Editor:
         role=Role(row["role"]),
         has_password=row["password_hash"] is not None,
         session_gen=row["session_gen"],
-        created=parse_iso(row["created"]),
-        token_created=parse_iso(row["token_created"]) if row["token_created"] else None,
+        created=read_stored(row["created"]),
+        token_created=read_stored(row["token_created"]) if row["token_created"] else None,
     )
 
 

@@ -16,12 +16,12 @@ from typing import Any
 from ..errors import NotFoundError
 from ..ladder import Level
 from ..model import Item, NoticeStatus, UpsertResult
-from ..timeutil import iso_z, parse_iso
+from ..timeutil import iso_z, read_stored
 from .base import StoreBase
 
 
 def _t(value: str | None) -> datetime | None:
-    return parse_iso(value) if value else None
+    return read_stored(value) if value else None
 
 
 def item_from_row(row: sqlite3.Row) -> Item:
@@ -38,8 +38,8 @@ def item_from_row(row: sqlite3.Row) -> Item:
         author=row["author"],
         topics=tuple(json.loads(row["topics"])),
         areas=tuple(json.loads(row["areas"])),
-        published=parse_iso(row["published"]),
-        updated=parse_iso(row["updated"]),
+        published=read_stored(row["published"]),
+        updated=read_stored(row["updated"]),
         effective=_t(row["effective"]),
         onset=_t(row["onset"]),
         expires=_t(row["expires"]),

@@ -7,12 +7,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..model import SourceState
-from ..timeutil import iso_z, parse_iso
+from ..timeutil import iso_z, read_stored
 from .base import StoreBase
 
 
 def _t(value: str | None) -> datetime | None:
-    return parse_iso(value) if value else None
+    return read_stored(value) if value else None
 
 
 def _state_from_row(r: sqlite3.Row) -> SourceState:

@@ -1,0 +1,57 @@
+"""feeder.timeutil: reading times in range, and formatting that never overflows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from feeder.timeutil import (
+    OutOfRange,
+    check_range,
+    iso_z,
+    parse_iso,
+    read_stored,
+    swedish,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0999-01-01T00:00Z", "9999-12-31T23:59", "3000-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+     "0001-01-01T00:30"],
+)
+def test_times_outside_1970_to_2999_are_refused(text: str) -> None:
+    with pytest.raises(OutOfRange):
+        parse_iso(text)
+
+
+@pytest.mark.parametrize("text", ["imorgon", "", "2026-13-01T00:00Z"])
+def test_unreadable_times_are_value_errors(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_iso(text)
+    assert not isinstance(caught.value, OutOfRange)
+
+
+def test_the_edges_are_in_range() -> None:
+    assert parse_iso("1970-01-01T00:00Z") == datetime(1970, 1, 1, tzinfo=UTC)
+    assert parse_iso("2999-12-31T23:59Z") == datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
+    assert parse_iso("2026-06-12T08:00") == datetime(2026, 6, 12, 6, tzinfo=UTC)  # Stockholm
+    with pytest.raises(OutOfRange):
+        check_range(datetime(3000, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [datetime(999, 1, 1, tzinfo=UTC), datetime(1, 1, 1, 0, 30, tzinfo=UTC),
+     datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)],
+)
+def test_stored_times_of_any_year_format_and_read_back(value: datetime) -> None:
+    text = iso_z(value)
+    assert text is not None and text.endswith("Z") and len(text) == len("2026-06-12T10:00:03Z")
+    assert read_stored(text) == value
+    assert str(value.year) in swedish(value)  # never OverflowError at the calendar's edge
+
+
+def test_swedish_is_stockholm_time() -> None:
+    assert swedish(datetime(2026, 6, 12, 10, tzinfo=UTC)) == "12 juni 2026 kl. 12.00"
