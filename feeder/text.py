@@ -43,6 +43,26 @@ _BLOCK = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 
+HTML_ELEMENTS = frozenset({
+    "a", "abbr", "acronym", "address", "applet", "area", "article", "aside", "audio", "b", "base",
+    "basefont", "bdi", "bdo", "bgsound", "big", "blink", "blockquote", "body", "br", "button",
+    "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data", "datalist", "dd",
+    "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "embed", "fieldset",
+    "figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4",
+    "h5", "h6", "head", "header", "hgroup", "hr", "html", "i", "iframe", "image", "img", "input",
+    "ins", "isindex", "kbd", "keygen", "label", "legend", "li", "link", "listing", "main", "map",
+    "mark", "marquee", "math", "menu", "menuitem", "meta", "meter", "multicol", "nav", "nextid",
+    "nobr", "noembed", "noframes", "noscript", "object", "ol", "optgroup", "option", "output",
+    "p", "param", "picture", "plaintext", "portal", "pre", "progress", "q", "rb", "rp", "rt",
+    "rtc", "ruby", "s", "samp", "script", "search", "section", "select", "slot", "small",
+    "source", "spacer", "span", "strike", "strong", "style", "sub", "summary", "sup", "svg",
+    "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr",
+    "track", "tt", "u", "ul", "var", "video", "wbr", "xmp",
+})
+"""Every element name HTML has (or had): what :func:`plain_text` treats as markup."""
+_NOT_MARKUP = re.compile(r"<(?!/?\s*(?:[a-z][a-z0-9]*-[\w.-]*|[a-z][a-z0-9]*)(?=[\s/>]|$)|!|\?)",
+                         re.IGNORECASE)
+
 
 def clean_text(text: str) -> str:
     """``text`` without the characters no output can carry, line breaks unified, in NFC."""
@@ -53,10 +73,12 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def sanitize_html(raw: str) -> str:
+def sanitize_html(raw: str, base_url: str | None = None) -> str:
     """HTML safe to put in any feed or page: a small allow-list, links only to http(s)/mailto/tel.
 
     Script, style and their content, event handlers, ``javascript:`` URLs and iframes are removed.
+    With ``base_url``, relative links (``/nyheter/...``) are made absolute against it, so that a
+    feed reader or an embedding page opens the right address.
     """
     cleaned = nh3.clean(
         raw,
@@ -65,19 +87,49 @@ def sanitize_html(raw: str) -> str:
         url_schemes=URL_SCHEMES,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
         link_rel="noopener noreferrer",
+        url_relative=("rewrite_with_base", base_url) if base_url else None,
     )
     return clean_text(cleaned).strip()
 
 
 def plain_text(raw: str) -> str:
-    """Markup stripped (not escaped), entities decoded, white space folded.
+    """Markup stripped (not escaped), entities decoded once, white space folded.
 
     Block elements (paragraphs, line breaks, list items, ...) become spaces so that sentences do
-    not run together; inline elements vanish without a trace.
+    not run together; inline elements vanish without a trace. Only HTML's own elements (and
+    custom ones, ``<x-y>``) count as markup: ``<Höga kusten>`` or ``a <3`` is text and stays
+    (``&lt;Höga kusten&gt;`` gives ``<Höga kusten>`` too, decoded exactly once).
     """
-    spaced = _BLOCK.sub(" ", raw)
+    spaced = _BLOCK.sub(" ", _escape_non_markup(raw))
     stripped = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
     return " ".join(clean_text(html.unescape(stripped)).split())
+
+
+def _escape_non_markup(raw: str) -> str:
+    """``raw`` with every ``<`` that opens no HTML element (nor a comment) escaped as ``&lt;``."""
+    if "<" not in raw:
+        return raw
+
+    def keep_if_element(match: re.Match[str]) -> str:
+        name = match.group(1).lower()
+        if name in HTML_ELEMENTS or "-" in name:
+            return match.group(0)
+        return "&lt;" + match.group(0)[1:]
+
+    return _TAG_START.sub(keep_if_element, _NOT_MARKUP.sub("&lt;", raw))
+
+
+_TAG_START = re.compile(r"<\s*/?\s*([a-z][a-z0-9]*(?:-[\w.-]*)?)", re.IGNORECASE)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of plain text: up to the first line break, or the first ``.``, ``!``
+    or ``?`` followed by a space and a capital letter; without its final full stop."""
+    text = text.strip()
+    line = re.split(r"\s*[\r\n]+\s*", text, maxsplit=1)[0] if text else ""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖÉÜ\"'«»])", line, maxsplit=1)
+    sentence = parts[0].strip() if parts else ""
+    return sentence[:-1].rstrip() if sentence.endswith(".") else sentence
 
 
 def paragraphs(text: str) -> str:

@@ -8,6 +8,7 @@ like any unreadable time, so that no date can overflow later (Python's datetimes
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -71,8 +72,39 @@ def parse_iso(text: str, *, naive_tz: ZoneInfo = STOCKHOLM, check: bool = True) 
 
 def read_stored(text: str) -> datetime:
     """A time feeder wrote itself (the database, its own files): read as it is, whatever its
-    year, so that a stored value is never refused."""
-    return parse_iso(text, naive_tz=ZoneInfo("UTC"), check=False)
+    year, so that a stored value is never refused.
+
+    Never fails on a value that looks like a date: a year written with fewer than four digits
+    (``999-06-12T10:00:00Z``, as older code wrote year 999) is read as that year, and a year
+    beyond what Python can hold (``10000-...``, ``-1-...``) is held at the calendar's edge
+    (:data:`STORED_MIN` / :data:`STORED_MAX`). Anything else unreadable is :data:`STORED_MIN`:
+    the store shows its rows, and the migration that repairs dates (7) moves such values into
+    range."""
+    try:
+        return parse_iso(text, naive_tz=ZoneInfo("UTC"), check=False)
+    except (ValueError, OverflowError):
+        pass
+    match = _LOOSE.match(text.strip())
+    if match is None:
+        return STORED_MIN
+    year = int(match["year"])
+    if year < 1:
+        return STORED_MIN
+    if year > 9999:
+        return STORED_MAX
+    rest = match["rest"] or "T00:00:00"
+    try:
+        return parse_iso(f"{year:04d}-{match['md']}{rest}", naive_tz=ZoneInfo("UTC"),
+                         check=False)
+    except (ValueError, OverflowError):
+        return STORED_MIN if year < MIN_YEAR else STORED_MAX
+
+
+STORED_MIN = datetime.min.replace(tzinfo=UTC)
+"""What :func:`read_stored` gives for a stored time it cannot read (or before year 1)."""
+STORED_MAX = datetime.max.replace(microsecond=0, tzinfo=UTC)
+"""What :func:`read_stored` gives for a stored time after year 9999."""
+_LOOSE = re.compile(r"^(?P<year>[+-]?\d{1,6})-(?P<md>\d\d-\d\d)(?P<rest>[T ].*)?$")
 
 
 def iso_z(value: datetime | None) -> str | None:
