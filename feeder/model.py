@@ -28,6 +28,18 @@ class NoticeStatus(StrEnum):
     DRAFT = "draft"
 
 
+class Reopen(StrEnum):
+    """What brings back an item that was ended (cancelled, or gone from its source's list) when
+    its source lists it again: a rule of each source (``SourceSpec.reopen``), applied by the
+    store's ``upsert``."""
+
+    LISTED = "listed"
+    """Listed again is running again (SMHI, news): the source's list is the truth."""
+    NEWER = "newer"
+    """Only a newer version (a later ``updated``: a VMA's later ``sent``) re-opens it; the same
+    or an older one listed again by a lagging cache leaves it ended."""
+
+
 class Role(StrEnum):
     """An editor's role: ``editor`` publishes notices up to ``warning``; ``publisher`` all."""
 

@@ -94,11 +94,13 @@ def poll_source(
         outcome.not_modified = result.not_modified
         outcome.warnings = list(result.warnings)
         if not result.not_modified:
-            upserted = store.upsert(result.items, now)
+            upserted = store.upsert(result.items, now, reopen=source.spec.reopen)
             outcome.inserted, outcome.updated = upserted.inserted, upserted.updated
             outcome.unchanged = upserted.unchanged
             if result.complete:
-                outcome.ended = store.end_missing(name, (i.id for i in result.items), now)
+                # What the source still lists but skipped as broken keeps its last good version.
+                listed = [*(i.id for i in result.items), *result.still_listed]
+                outcome.ended = store.end_missing(name, listed, now)
         # A 304 brings no validators: keep the stored ones. A "same body" answer (not_modified
         # with the response's own validators) stores the server's current ones.
         store.record_success(

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from ..fetch import Fetcher, Response
     from ..model import Item, SourceState
 
+from ..model import Reopen
+
 __all__ = [
     "DEFAULT_STALE_MINIMUM", "ParseContext", "Parsed", "PollContext", "PollResult", "Setting",
     "Source", "SourceBase", "SourceSpec",
@@ -88,6 +90,8 @@ class SourceSpec:
     """Polled even when ``sources:`` does not list it."""
     settings: tuple[Setting[Any], ...] = ()
     """Its own config keys, beside ``enabled``, ``url``, ``interval`` and ``stale_after``."""
+    reopen: Reopen = Reopen.LISTED
+    """What brings back an item that was ended when the source lists it again."""
 
     def default_stale_after(self, interval: int) -> int:
         if self.stale_after is not None:
@@ -126,6 +130,9 @@ class Parsed(Generic[E]):
 
     items: list[E]
     warnings: list[str] = field(default_factory=list)
+    still_listed: list[str] = field(default_factory=list)
+    """Ids the upstream still lists but whose entry was skipped as broken: their stored version
+    stays, and a complete list does not end them."""
 
 
 # --------------------------------------------------------------------------------- polling
@@ -178,6 +185,9 @@ class PollResult:
     last_modified: str | None = None
     warnings: list[str] = field(default_factory=list)
     """Problems that did not fail the poll (one article of many failed to parse)."""
+    still_listed: list[str] = field(default_factory=list)
+    """Ids the upstream still lists but whose entry was skipped as broken (an SMHI area with a
+    year 9999): not ended by a complete list; their last good version stays."""
 
 
 # --------------------------------------------------------------------------------- the source

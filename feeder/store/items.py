@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..ladder import Level
-from ..model import Item, NoticeStatus, UpsertResult
+from ..model import Item, NoticeStatus, Reopen, UpsertResult
 from ..timeutil import iso_z, read_stored
 from .base import StoreBase
 
@@ -89,13 +89,24 @@ def write_item_row(
         db.execute(f"UPDATE items SET {sets} WHERE id = :id", row)
 
 
+def _reopens(rule: Reopen, stored_updated: datetime, item: Item) -> bool:
+    """Whether ``item``, listed again, re-opens the ended version stored (see ``upsert``)."""
+    return rule is Reopen.LISTED or item.updated > stored_updated
+
+
 class ItemsStore(StoreBase):
     """Items: upsert, read, end what vanished, and a cheap change detector."""
 
-    def upsert(self, items: Iterable[Item], now: datetime) -> UpsertResult:
+    def upsert(
+        self, items: Iterable[Item], now: datetime, *, reopen: Reopen = Reopen.LISTED
+    ) -> UpsertResult:
         """Insert new items and replace changed ones (same id, new hash); unchanged: no write.
 
-        An item that had been ended (gone upstream) and comes back is un-ended.
+        An item that had been ended (cancelled, or gone upstream) and is listed again comes back
+        according to its source's rule ``reopen``: with :attr:`Reopen.LISTED` it is un-ended;
+        with :attr:`Reopen.NEWER` only a version whose ``updated`` is later than the stored one
+        un-ends it, and the same or an older version leaves the stored row as it is (a lagging
+        cache listing a cancelled VMA again).
         """
         inserted: list[str] = []
         updated: list[str] = []
@@ -105,11 +116,16 @@ class ItemsStore(StoreBase):
             for item in items:
                 row = item_to_row(item)
                 old = db.execute(
-                    "SELECT content_hash, ended, withdrawn FROM items WHERE id = ?", (item.id,)
+                    "SELECT content_hash, ended, withdrawn, updated FROM items WHERE id = ?",
+                    (item.id,),
                 ).fetchone()
                 if old is None:
                     write_item_row(db, row, new=True, now=now)
                     inserted.append(item.id)
+                elif old["ended"] is not None and item.ended is None and not _reopens(
+                    reopen, read_stored(old["updated"]), item
+                ):
+                    unchanged += 1
                 elif (
                     old["content_hash"] != row["content_hash"]
                     or old["ended"] != row["ended"]
