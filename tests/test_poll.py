@@ -4,7 +4,6 @@ backoff and Retry-After; stale marking (feeder.status)."""
 
 from __future__ import annotations
 
-import json
 import random
 import socket
 import time
@@ -48,12 +47,6 @@ def _slow(_request: Request) -> Response:
     return Response(fixture_bytes("ibww_mixed_levels.json"), content_type="application/json")
 
 
-def _our_area_without_published() -> bytes:
-    data = json.loads(fixture_bytes("ibww_mixed_levels.json"))
-    del data[0]["warningAreas"][0]["published"]
-    return json.dumps(data).encode()
-
-
 HTML_PAGE = (
     "<!DOCTYPE html><html lang=\"sv\"><head><title>SMHI – Servicefönster</title></head>"
     "<body><p>Tjänsten är tillfälligt otillgänglig.</p></body></html>"
@@ -78,8 +71,8 @@ FAILURES: list[tuple[str, Callable[[SmhiEnv], None], str]] = [
      "truncated JSON"),
     ("wrong shape: object", _serve(b'{"warnings": []}'),
      "expected a JSON array of warnings, got an object"),
-    ("wrong shape: missing key", _serve(_our_area_without_published()),
-     "warning [0] (id 3411): warningAreas[0].published: missing"),
+    ("wrong shape: not a list of warnings", _serve(b'{"0": {"id": 3411}}'),
+     "expected a JSON array of warnings, got an object"),
     ("html page with 200", _serve(HTML_PAGE, content_type="text/html; charset=utf-8"),
      "got an HTML page ('SMHI – Servicefönster') instead of JSON"),
     ("oversized", _serve(b"[" + b" " * 100_000 + b"]"),

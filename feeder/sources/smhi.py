@@ -28,9 +28,22 @@ Fields
     summary      the ``INCIDENT`` text (else the first section's), unaltered.
     url          https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden
     credit       "SMHI" (SMHI's terms: texts unchanged, SMHI named as source).
-    starts       ``approximateStart``;  expires: ``approximateEnd`` (absent or null = open-ended).
+    onset        ``approximateStart`` (CAP's *onset*: when the event begins; absent = in force
+                 from its publication);  expires: ``approximateEnd`` (absent or null =
+                 open-ended).
+    effective    SMHI's ``published`` (CAP's *effective*: SMHI has issued it, so it is in the
+                 feeds at once, and in the banner as upcoming before its onset), never later
+                 than the poll that saw it (a clock ahead of ours cannot hide it) nor than the
+                 stored version's (an update never hides an item already shown).
     updated      ``published`` (changes on every upstream update);  published: ``created``.
     areas        ``[]``: the whole county (SMHI names counties, not municipalities).
+
+Lenient reading (:mod:`feeder.sources.smhi_read`)
+    Only what truthful publishing needs is required: the warning's and the area's ids, readable
+    ``affectedAreas``, ``warningLevel.code``, an event code and a start or publication time.
+    The rest falls back with a note in the poll's warnings (``created`` → ``published``, no
+    ``areaName`` → the county's name, no descriptions → no sections). Every string has passed
+    the hygiene step (:func:`feeder.sources.jsonapi.clean_tree`) before it is read.
 
 Bad input (decided here)
     A body that is not a JSON array of warnings (empty, an HTML "service window" page served with
@@ -42,18 +55,19 @@ Bad input (decided here)
     A malformed warning inside an otherwise good array:
 
     * a warning whose ``warningAreas[].affectedAreas[].id`` can be read and do not include the
-      county is none of our business and is not validated further (we do not fail Västernorrland
-      because of a typo in Skåne's warning);
-    * if it concerns the county, or if we cannot tell whether it does (no readable
-      ``warningAreas`` / ``affectedAreas``), the **whole poll fails** with a SourceError naming
-      the warning, the area and the field.
+      county is none of our business and is not validated further (we do not skip anything of
+      Västernorrland's because of a typo in Skåne's warning);
+    * a warning area of the county broken in an essential field (a time given but unreadable or
+      outside the years 1970–2999 included) is **skipped with a warning**, and the rest of the
+      list is stored. Its id goes into ``Parsed.still_listed``, so the poll does not end it:
+      the skipped item keeps its last good version (SMHI still lists it; we cannot read this
+      version). A warning or area that cannot be identified, or whose ``affectedAreas`` cannot
+      be read (we cannot tell whether it is ours), keeps every stored item it might be (those
+      of its warning id; all of them without one).
 
-    Rationale: skipping such a warning while marking the list complete would *end* its previous
-    version although SMHI still publishes it; marking the result incomplete instead would keep
-    the source "ok" forever while we silently ignore what SMHI says about the county (a format
-    change would never show up as a failure, nor turn the source stale). Failing keeps every
-    stored item as it was (the banner keeps its alert until its own end time), records the
-    reason, and after ``stale_after`` marks the source stale in every output.
+    Rationale: one odd field must never stop the county's other warnings (nor a withdrawal of
+    another one) from being published, and a skipped area must never be reported as withdrawn.
+    Every skip is a poll warning, logged at each poll while SMHI keeps the broken version.
 
     Two areas with the same ids: the one published last is kept, with a poll warning.
 
@@ -82,9 +96,11 @@ from ..errors import SourceError
 from ..ladder import for_smhi
 from ..lifecycle import state_of
 from ..model import Item
-from ..text import paragraphs, plain_text, sanitize_html
-from ..timeutil import parse_iso, swedish
+from ..text import clean_text, paragraphs, plain_text, sanitize_html
+from ..timeutil import swedish
 from .base import ParseContext, Parsed, PollContext, PollResult, SourceBase, SourceSpec
+from .jsonapi import loads
+from .smhi_read import Area, Reading, read_warning
 
 if TYPE_CHECKING:
     from ..config import Region, SourceConfig
@@ -119,33 +135,31 @@ SPEC = SourceSpec(
 
 def parse(body: bytes, ctx: ParseContext) -> Parsed[Item]:
     """The county's current warning areas as items, and the problems that did not fail the parse
-    (see the module docstring). Uses ``ctx.region`` and ``ctx.now``.
+    (see the module docstring). Uses ``ctx.region``, ``ctx.now`` and ``ctx.known`` (the stored
+    items keep their first publication and effective times, and a broken area its stored
+    version).
 
-    Raises :class:`SourceError` for a body that cannot be trusted.
+    Raises :class:`SourceError` for a body that cannot be trusted as a whole.
     """
     region, now = ctx.region, ctx.now
     data = _decode(body)
     if not isinstance(data, list):
         raise SourceError(SOURCE, f"expected a JSON array of warnings, got {_kind(data)}")
-    warnings: list[str] = []
+    reading = Reading(region.county_id, ctx.known)
     found: dict[str, Item] = {}
     for index, raw in enumerate(data):
-        try:
-            items = _warning_items(raw, region, now, warnings)
-        except _Malformed as exc:
-            raise SourceError(SOURCE, f"{_where(raw, index)}: {exc}") from exc
-        for item in items:
+        for area in read_warning(raw, index, reading):
+            item = _item(area, region, now, ctx.known.get(area.item_id), reading.notes)
+            if item.expires is not None and item.expires <= now:
+                continue
             old = found.get(item.id)
             if old is not None:
-                warnings.append(f"{item.id} appears twice; kept the one published last")
+                reading.notes.append(f"{item.id} appears twice; kept the one published last")
                 if old.updated > item.updated:
                     continue
             found[item.id] = item
-    return Parsed(items=[found[k] for k in sorted(found)], warnings=warnings)
-
-
-class _Malformed(ValueError):
-    """A warning that concerns (or may concern) the county has the wrong shape."""
+    still = sorted(reading.still_listed - set(found))
+    return Parsed([found[k] for k in sorted(found)], reading.notes, still)
 
 
 def _decode(body: bytes) -> Any:
@@ -157,12 +171,12 @@ def _decode(body: bytes) -> Any:
         named = ""
         if title:
             named = " ".join(html.unescape(title.group(1).decode("utf-8", "replace")).split())
-            named = f" ({named[:100]!r})" if named else ""
+            named = f" ({clean_text(named)[:100]!r})" if named else ""
         raise SourceError(
             SOURCE, f"got an HTML page{named} instead of JSON: SMHI may be in a service window"
         )
     try:
-        return json.loads(body)
+        return loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise SourceError(SOURCE, f"response is not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
@@ -179,87 +193,39 @@ def _decode(body: bytes) -> Any:
         raise SourceError(SOURCE, "response JSON is nested too deeply") from exc
 
 
-def _where(raw: object, index: int) -> str:
-    wid = raw.get("id") if isinstance(raw, dict) else None
-    return f"warning [{index}]" + (f" (id {wid})" if isinstance(wid, int | str) else "")
-
-
-def _warning_items(
-    raw: object, region: Region, now: datetime, warnings: list[str]
-) -> list[Item]:
-    warning = _object(raw, "")
-    areas = _get(warning, "warningAreas", list, "")
-    # First find the areas that concern the county; a shape error here means "cannot tell".
-    ours: list[tuple[int, dict[str, Any]]] = []
-    for a_index, raw_area in enumerate(areas):
-        where = f"warningAreas[{a_index}]"
-        area = _object(raw_area, where)
-        affected = _get(area, "affectedAreas", list, where)
-        ids = set()
-        for f_index, raw_affected in enumerate(affected):
-            fwhere = f"{where}.affectedAreas[{f_index}]"
-            ids.add(_get(_object(raw_affected, fwhere), "id", int, fwhere))
-        if region.county_id in ids:
-            ours.append((a_index, area))
-    if not ours:
-        return []
-    wid = _get(warning, "id", int, "")
-    event = _object(_get(warning, "event", dict, ""), "event")
-    event_code = _get(event, "code", str, "event")
-    event_sv = event["sv"] if isinstance(event.get("sv"), str) else ""
-    shared = _descriptions(warning.get("descriptions") or [], "descriptions")
-    items: list[Item] = []
-    for a_index, area in ours:
-        item = _area_item(wid, (event_code, event_sv), shared, area,
-                          f"warningAreas[{a_index}]", region, warnings)
-        if item.expires is not None and item.expires <= now:
-            continue
-        items.append(item)
-    return items
-
-
-def _area_item(
-    wid: int,
-    event: tuple[str, str],
-    shared: list[tuple[str, str, str]],
-    area: dict[str, Any],
-    where: str,
-    region: Region,
-    warnings: list[str],
+def _item(
+    area: Area, region: Region, now: datetime, stored: Item | None, warnings: list[str]
 ) -> Item:
-    aid = _get(area, "id", int, where)
-    item_id = f"smhi:{wid}-{aid}"
-    level_obj = _get(area, "warningLevel", dict, where)
-    level_code = _get(level_obj, "code", str, f"{where}.warningLevel")
-    ranking = for_smhi(level_code)
-    if level_code.upper() not in LEVEL_PREFIX:
+    item_id = area.item_id
+    ranking = for_smhi(area.level_code)
+    if area.level_code.upper() not in LEVEL_PREFIX:
         warnings.append(f"{item_id}: {ranking.reason}")
-    kind_obj = _get(area, "eventDescription", dict, where)
-    kind_sv = _get(kind_obj, "sv", str, f"{where}.eventDescription")
-    kind_code = _get(kind_obj, "code", str, f"{where}.eventDescription")
-    area_name = _get(_get(area, "areaName", dict, where), "sv", str, f"{where}.areaName")
-    starts = _time(area, "approximateStart", where)
-    expires = _optional_time(area, "approximateEnd", where)
-    updated = _time(area, "published", where)
-    published = _time(area, "created", where)
-    sections = _descriptions(_get(area, "descriptions", list, where), f"{where}.descriptions")
-    have = {code for code, _, _ in sections}
-    sections += [s for s in shared if s[0] not in have]
+    # This version's publication time; without one (only a start given), the stored one, else
+    # the start, never later than this poll.
+    updated = area.published or (stored.updated if stored is not None else None) or min(
+        area.starts or now, now)
+    first = area.created or updated
+    if area.created is None and stored is not None:
+        first = min(first, stored.published)
+    effective = min(updated, now)
+    if stored is not None and stored.effective is not None:
+        effective = min(effective, stored.effective)
 
-    event_code, event_sv = event
-    kind = plain_text(kind_sv) or plain_text(event_sv) or kind_code  # never an empty title
-    fire = event_code.upper() == FIRE_EVENT or kind_code.upper() in FIRE_KINDS
+    kind = (plain_text(area.kind_sv) or plain_text(area.event_sv)
+            or area.kind_code or area.event_code)  # never an empty title
+    fire = area.event_code.upper() == FIRE_EVENT or area.kind_code.upper() in FIRE_KINDS
     if fire:
-        if kind_code.upper() not in FIRE_KINDS:
-            warnings.append(f"{item_id}: fire-risk sub-type {kind_code!r} is unknown;"
+        if area.kind_code.upper() not in FIRE_KINDS:
+            warnings.append(f"{item_id}: fire-risk sub-type {area.kind_code!r} is unknown;"
                             " titled from its Swedish name")
         title = f"{kind} i {region.name}"
     else:
-        level_sv = level_obj.get("sv") if isinstance(level_obj.get("sv"), str) else ""
-        prefix = LEVEL_PREFIX.get(level_code.upper()) or plain_text(level_sv) or "Varning"
-        place = plain_text(area_name) or region.name
+        prefix = (LEVEL_PREFIX.get(area.level_code.upper()) or plain_text(area.level_sv)
+                  or "Varning")
+        place = plain_text(area.area_name) or region.name
         title = f"{prefix}: {kind} – {place}"
 
+    sections = area.sections
     summary = next((text for code, _, text in sections if code == SUMMARY_CODE), "")
     if not summary and sections:
         summary = sections[0][2]
@@ -269,33 +235,17 @@ def _area_item(
         level=ranking.level,
         level_reason=ranking.reason,
         title=title,
-        body=_body(sections, starts, expires),
+        body=_body(sections, area.starts or effective, area.ends),
         summary=summary.strip(),
         url=WARNINGS_PAGE,
         credit=CREDIT,
-        published=published,
+        published=min(first, updated),
         updated=updated,
-        onset=starts,
-        expires=expires,
+        effective=effective,
+        onset=area.starts,
+        expires=area.ends,
         areas=(),
     )
-
-
-def _descriptions(raw: object, where: str) -> list[tuple[str, str, str]]:
-    """``(title.code, title.sv, text.sv)`` for each description, in SMHI's order."""
-    if not isinstance(raw, list):
-        raise _Malformed(f"{where}: expected a list, got {_kind(raw)}")
-    out: list[tuple[str, str, str]] = []
-    for index, entry in enumerate(raw):
-        here = f"{where}[{index}]"
-        obj = _object(entry, here)
-        title = _get(obj, "title", dict, here)
-        code = _get(title, "code", str, f"{here}.title")
-        heading = _get(title, "sv", str, f"{here}.title")
-        text = _get(_get(obj, "text", dict, here), "sv", str, f"{here}.text")
-        if text.strip():
-            out.append((code, heading, text))
-    return out
 
 
 def _body(
@@ -311,49 +261,11 @@ def _body(
     return sanitize_html("".join(parts))
 
 
-# --------------------------------------------------------------------------------- shape checks
-
-
-def _object(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Malformed(f"{where or 'warning'}: expected an object, got {_kind(value)}")
-    return value
-
-
-def _get(obj: dict[str, Any], key: str, kind: type, where: str) -> Any:
-    path = f"{where}.{key}" if where else key
-    if key not in obj or obj[key] is None:
-        raise _Malformed(f"{path}: missing")
-    value = obj[key]
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise _Malformed(f"{path}: expected {_kind_name(kind)}, got {_kind(value)}")
-    return value
-
-
-def _time(obj: dict[str, Any], key: str, where: str) -> datetime:
-    value = _get(obj, key, str, where)
-    try:
-        return parse_iso(value).replace(microsecond=0)
-    except ValueError as exc:
-        raise _Malformed(f"{where}.{key}: not an ISO 8601 time: {value[:40]!r}") from exc
-
-
-def _optional_time(obj: dict[str, Any], key: str, where: str) -> datetime | None:
-    """A time that may be absent or null (``approximateEnd`` of an open-ended message)."""
-    return None if obj.get(key) is None else _time(obj, key, where)
-
-
 def _kind(value: object) -> str:
     return {
         dict: "an object", list: "an array", str: "a string", int: "a number",
         float: "a number", bool: "a boolean", type(None): "null",
     }.get(type(value), type(value).__name__)
-
-
-def _kind_name(kind: type) -> str:
-    return {dict: "an object", list: "an array", str: "a string", int: "an integer"}.get(
-        kind, kind.__name__
-    )
 
 
 # --------------------------------------------------------------------------------- polling
@@ -366,6 +278,8 @@ class _Seen:
     hashes: dict[str, str]
     """id → content hash of the items it gave."""
     warnings: list[str]
+    still_listed: list[str]
+    """The ids of broken areas it listed (kept as stored, not ended)."""
 
 
 class SmhiSource(SourceBase):
@@ -392,19 +306,20 @@ class SmhiSource(SourceBase):
             return PollResult(
                 items=[], complete=True, not_modified=True,
                 etag=response.etag, last_modified=response.last_modified,
-                warnings=list(seen.warnings),
+                warnings=list(seen.warnings), still_listed=list(seen.still_listed),
             )
         parsed = parse(response.body, ctx.parse_context(response.url))
         with self._lock:
             self._memo[key] = _Seen(response.body,
                                     {i.id: i.content_hash() for i in parsed.items},
-                                    list(parsed.warnings))
+                                    list(parsed.warnings), list(parsed.still_listed))
         return PollResult(
             items=parsed.items,
             complete=True,
             etag=response.etag,
             last_modified=response.last_modified,
             warnings=list(parsed.warnings),
+            still_listed=list(parsed.still_listed),
         )
 
 
@@ -417,6 +332,7 @@ def _still_stored(seen: _Seen, known: Mapping[str, Item], now: datetime) -> bool
         if item.content_hash() != digest:
             return False
     for item in known.values():
-        if item.id not in seen.hashes and not state_of(item, now).over:
+        if (item.id not in seen.hashes and item.id not in seen.still_listed
+                and not state_of(item, now).over):
             return False  # a full poll would end it
     return True
