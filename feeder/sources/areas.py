@@ -11,7 +11,10 @@ Codes first, names only as a fallback:
 - a county code (``22``, also ``"22"`` as a geocode value) or the county's NUTS3 code (``SE321``),
   or a NUTS1/NUTS2 code that contains it (``SE3``, ``SE32``), concerns the whole county;
 - ``00``, ``0``, ``SE`` (NUTS0) or an area called "Sverige" / "Hela Sverige" / "Hela landet"
-  concerns all of Sweden, and so the whole county;
+  concerns all of Sweden, and so the whole county, **only when no county or municipality is
+  named beside it**: real Krisinformation entries (and VMAs) carry ``Country: Sverige`` *and*
+  the county or place they concern, and then they concern those places alone (a VMA for Skåne is
+  never critical in Västernorrland);
 - an area carrying no code at all (Krisinformation's ``Area`` has only ``Type`` and
   ``Description``) is matched by name: the county's name with or without "län", or a
   municipality's name from ``region.municipalities`` with or without "kommun".
@@ -155,8 +158,9 @@ def match(refs: Iterable[AreaRef], region: Region) -> AreaMatch:
     The most specific places win: a message that names municipalities of the county targets
     those (``areas == ("2281",)``), even when it also names the county itself, which Sveriges
     Radio does as the container ("i Sundsvall, Västernorrlands län"). A message that names the
-    county but none of its municipalities, or all of Sweden, targets the whole county
-    (``areas == ()``).
+    county but none of its municipalities targets the whole county (``areas == ()``). All of
+    Sweden counts (as the whole county) only when no county or municipality is named beside it:
+    ``Country: Sverige`` with ``County: Skåne län`` concerns Skåne alone.
     """
     county = region.county_id
     prefix = f"{county:02d}"
@@ -167,37 +171,53 @@ def match(refs: Iterable[AreaRef], region: Region) -> AreaMatch:
     muni_names = {_muni_key(name): code for code, name in region.municipalities.items()}
 
     nation = False
+    region_wide = False
+    local = False  # some county, municipality or region (ours or not) is named
     whole = False
     codes: set[str] = set()
     for ref in refs:
         if ref.kind == SWEDEN:
             nation = True
         elif ref.kind == COUNTY:
+            local = True
             whole = whole or int(ref.value) == county
         elif ref.kind == NUTS:
+            local = True
             if nuts3 is not None and nuts3.startswith(ref.value):
                 if len(ref.value) < len(nuts3):
-                    nation = True  # a NUTS1/NUTS2 region: larger than the county
+                    region_wide = True  # a NUTS1/NUTS2 region: larger than the county
                 else:
                     whole = True
         elif ref.kind == MUNICIPALITY:
+            local = True
             if ref.value.startswith(prefix) or ref.value in region.municipalities:
                 codes.add(ref.value)
         elif ref.kind == NAME:
             named_county = _county_key(ref.value) in county_names
+            code = muni_names.get(_muni_key(ref.value))
+            local = local or _names_a_place(ref) or named_county or code is not None
             if ref.hint not in ("municipality", "kommun") and named_county:
                 whole = True
-            elif ref.hint not in ("county", "län", "lan"):
-                code = muni_names.get(_muni_key(ref.value))
-                if code is not None:
-                    codes.add(code)
-    if nation:
-        return AreaMatch(True, ())
+            elif ref.hint not in ("county", "län", "lan") and code is not None:
+                codes.add(code)
     if codes:
         return AreaMatch(True, tuple(sorted(codes)))
-    if whole:
+    if whole or region_wide:
+        return AreaMatch(True, ())
+    if nation and not local:
         return AreaMatch(True, ())
     return AreaMatch(False)
+
+
+_LOCAL_HINTS = frozenset({"county", "län", "lan", "municipality", "kommun", "region"})
+
+
+def _names_a_place(ref: AreaRef) -> bool:
+    """A named area that is a county or municipality (by its type word, or by a name ending in
+    "län" or "kommun"), whichever county it is in."""
+    if ref.hint in _LOCAL_HINTS:
+        return True
+    return bool(re.search(r"\s(?:län|kommun)$", _normal(ref.value)))
 
 
 def _normal(text: str) -> str:

@@ -9,10 +9,19 @@ A JSON array of news entries (``Identifier``, ``Headline``, ``Preamble``, ``Body
   when it names the county, one of its municipalities or all of Sweden
   (:mod:`feeder.sources.areas`). An entry without any area is not known to concern the county
   and is left out.
+- Areas: ``Country`` (all of Sweden) counts only when no county or municipality is named beside
+  it; real entries carry ``Country: Sverige`` *and* the county they concern, and then concern
+  that county alone (:func:`feeder.sources.areas.match`).
 - Items are ranked at ``sources.krisinformation.level`` (default ``info``); the id is
   ``krisinformation:<Identifier>``, the link is ``Web``; the title is plain text, the body
   sanitised HTML (the preamble, the body text and the entry's links); Krisinformation is
-  credited as the source.
+  credited as the source. ``effective`` (CAP's) is ``Published``, never later than the poll.
+- ``{0}``, ``{1}`` ... in ``BodyText`` are filled with links from ``BodyLinks[n]`` (its text and
+  URL); a placeholder whose link is missing is dropped: no ``{n}`` is ever published. The
+  ``BodyLinks`` no placeholder used follow the text, as the ``Links`` do. Relative links
+  (``/nyheter/...``) are made absolute against ``https://www.krisinformation.se/``.
+- Every string has passed the hygiene step (:func:`feeder.sources.jsonapi.clean_tree`); a time
+  that is given but unreadable or outside the years 1970–2999 makes the entry unreadable.
 - Test entries (``IsTest``) are never published.
 - News is history: the result is not complete, so an entry that drops out of the list stays.
 - Not JSON or not an array: :class:`SourceError` naming ``krisinformation``; an entry that
@@ -31,7 +40,16 @@ from ..model import Item
 from ..text import body_html, paragraphs, plain_text, sanitize_html, shorten
 from . import areas as area_rules
 from .base import ParseContext, Parsed, PollContext, PollResult, Setting, SourceBase, SourceSpec
-from .jsonapi import decode, http_url, links_html, time_of, truthy, with_query
+from .jsonapi import (
+    BrokenTime,
+    decode,
+    fill_placeholders,
+    http_url,
+    links_html,
+    read_time,
+    truthy,
+    with_query,
+)
 
 if TYPE_CHECKING:
     from ..config import Region
@@ -41,6 +59,8 @@ __all__ = ["LEVEL", "SPEC", "KrisinformationSource", "parse", "request_url"]
 SOURCE = "krisinformation"
 CREDIT = "Krisinformation"
 SUMMARY_LIMIT = 300
+SITE = "https://www.krisinformation.se/"
+"""The base of relative links in Krisinformation's texts (``/nyheter/...``)."""
 
 LEVEL = Setting(
     key="level",
@@ -76,7 +96,7 @@ def parse(body: bytes, ctx: ParseContext) -> Parsed[Item]:
     skipped: list[str] = []
     for index, raw in enumerate(data):
         try:
-            item = _item(raw, index, region, level)
+            item = _item(raw, index, region, level, ctx)
         except _Skip as exc:
             skipped.append(str(exc))
             continue
@@ -94,7 +114,9 @@ def _kind(data: Any) -> str:
     return "an object" if isinstance(data, dict) else type(data).__name__
 
 
-def _item(raw: Any, index: int, region: Region, level: Level) -> Item | None:
+def _item(
+    raw: Any, index: int, region: Region, level: Level, ctx: ParseContext
+) -> Item | None:
     if not isinstance(raw, dict):
         raise _Skip(f"news entry {index} is not an object")
     if "Headline" not in raw and "Identifier" not in raw:
@@ -104,14 +126,19 @@ def _item(raw: Any, index: int, region: Region, level: Level) -> Item | None:
     identifier = _identifier(raw)
     if identifier is None:
         raise _Skip(f"news entry {index}: no 'Identifier' (nor 'ContentId' or 'Web' to use)")
-    title = plain_text(str(raw.get("Headline") or ""))
+    links = raw.get("BodyLinks")
+    headline, _ = fill_placeholders(str(raw.get("Headline") or ""), links, markup=False,
+                                    base_url=SITE)
+    title = plain_text(headline)
     if not title:
         raise _Skip(f"news entry {identifier}: 'Headline' is missing or empty")
-    published = time_of(raw.get("Published"))
-    updated = time_of(raw.get("Updated"))
+    try:
+        published = read_time(raw, "Published")
+        updated = read_time(raw, "Updated")
+    except BrokenTime as exc:
+        raise _Skip(f"news entry {identifier}: {exc}; skipped") from exc
     if published is None and updated is None:
-        raise _Skip(f"news entry {identifier}: no readable 'Published' or 'Updated' time"
-                    f" (got {raw.get('Published')!r})")
+        raise _Skip(f"news entry {identifier}: no 'Published' or 'Updated' time")
     published = published or updated
     assert published is not None
     updated = max(updated or published, published)
@@ -121,25 +148,35 @@ def _item(raw: Any, index: int, region: Region, level: Level) -> Item | None:
     if not where.concerns:
         return None
 
-    preamble = plain_text(str(raw.get("Preamble") or ""))
-    body_text = str(raw.get("BodyText") or "")
+    stored = ctx.known.get(f"{SOURCE}:{identifier}")
+    effective = min(published, ctx.now)
+    if stored is not None and stored.effective is not None:
+        effective = min(effective, stored.effective)
+    preamble_raw, _ = fill_placeholders(str(raw.get("Preamble") or ""), links, markup=False,
+                                        base_url=SITE)
+    preamble = plain_text(preamble_raw)
+    body_text, used = fill_placeholders(str(raw.get("BodyText") or ""), links, markup=True,
+                                        base_url=SITE)
     parts = [paragraphs(preamble)] if preamble else []
     if body_text.strip():
         parts.append(body_html(body_text))
-    parts.append(links_html(raw.get("Links")))
-    summary = preamble or plain_text(str(raw.get("PushMessage") or "")) or plain_text(body_text)
+    parts.append(links_html(links, SITE, skip=used))
+    parts.append(links_html(raw.get("Links"), SITE))
+    push, _ = fill_placeholders(str(raw.get("PushMessage") or ""), links, markup=False)
+    summary = preamble or plain_text(push) or plain_text(body_text)
     return Item(
         id=f"{SOURCE}:{identifier}",
         source=SOURCE,
         level=level,
         level_reason=f"Krisinformation news → {level.label} (sources.krisinformation.level)",
         title=title,
-        body=sanitize_html("".join(parts)),
+        body=sanitize_html("".join(parts), SITE),
         summary=shorten(summary, SUMMARY_LIMIT),
-        url=http_url(raw.get("Web")),
+        url=http_url(raw.get("Web"), SITE),
         credit=CREDIT,
         published=published,
         updated=updated,
+        effective=effective,
         areas=where.areas,
     )
 
@@ -152,7 +189,7 @@ def _identifier(raw: Mapping[str, Any]) -> str | None:
     content_id = raw.get("ContentId")
     if isinstance(content_id, int | str) and not isinstance(content_id, bool) and str(content_id):
         return f"content-{content_id}"
-    return http_url(raw.get("Web"))
+    return http_url(raw.get("Web"), SITE)
 
 
 def request_url(url: str, region: Region) -> str:

@@ -21,6 +21,19 @@ Rules (fixtures and notes: ``tests/fixtures/krisinformation/README.md``):
   ``vma:<identifier of the first message>`` and takes the update's text and times.
   ``Cancel`` ends the referenced alert at once: nothing is emitted for it, and since the VMA list
   is complete, :func:`feeder.poll.poll_source` ends the stored item at this poll.
+- An ended VMA stays ended (``SPEC.reopen`` is :attr:`~feeder.model.Reopen.NEWER`): when a
+  lagging cache lists the cancelled (or vanished) message again with the same or an older
+  ``sent``, the store keeps it ended; only a newer message (an Update or Alert with a later
+  ``sent``, so a later ``updated``) re-opens it.
+- Times (CAP's): *effective* is the first message's ``sent`` (never later than the poll that
+  saw it); *onset* is the info block's ``onset`` when given (else None: it has begun);
+  ``expires`` the info block's. A time that is given but unreadable or outside the years
+  1970–2999 makes the message unreadable (skipped with a warning, see below).
+- Title: the ``headline``; Sveriges Radio's real messages have none, so the first sentence of
+  the ``description`` (it names the place), plain text, at most 200 characters; then the event
+  name. ``web`` arrives HTML-escaped (``&amp;``) and is decoded exactly once.
+- Krisinformation's ``{0}``, ``{1}`` ... are filled from ``BodyLinks`` and relative links made
+  absolute (as for its news, :mod:`feeder.sources.krisinformation`).
 - An empty list is the normal "no VMA" state: every running VMA item is ended.
 - Not JSON, or not one of the two shapes: :class:`SourceError` naming the source ``vma``. Entries
   that cannot be read (no identifier, no ``status``, no text, no readable area) are skipped with
@@ -37,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import LayoutChangedError
 from ..ladder import for_vma
-from ..model import Item
+from ..model import Item, Reopen
 from . import areas as area_rules
 from .base import ParseContext, Parsed, PollContext, PollResult, SourceBase, SourceSpec
 from .jsonapi import decode, with_query
@@ -55,6 +68,7 @@ SPEC = SourceSpec(
     display_name="Sveriges Radio (VMA)",
     url="https://vmaapi.sr.se/api/v3/alerts",
     interval=60,
+    reopen=Reopen.NEWER,
 )
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _KIND_RANK = {ALERT: 0, UPDATE: 1}
@@ -222,6 +236,11 @@ def _item(
         firsts.append(stored.published)
     published = min(firsts) if firsts else now
     updated = latest.sent or (stored.updated if stored is not None else None) or published
+    # CAP's effective is the first message's `sent`: published at once, never hidden later by
+    # a clock ahead of ours or by an update.
+    effective = min(published, now)
+    if stored is not None and stored.effective is not None:
+        effective = min(effective, stored.effective)
     return Item(
         id=f"{SOURCE}:{root}",
         source=SOURCE,
@@ -234,7 +253,8 @@ def _item(
         credit=content.credit,
         published=published,
         updated=max(updated, published),
-        onset=content.starts or published,
+        effective=effective,
+        onset=content.onset,
         expires=content.expires,
         areas=where.areas,
     )

@@ -13,15 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..text import body_html, paragraphs, plain_text, sanitize_html, shorten
+from ..text import body_html, first_sentence, paragraphs, plain_text, sanitize_html, shorten
 from . import areas as area_rules
 from .areas import AreaRef
-from .jsonapi import http_url, links_html, time_of, truthy
+from .jsonapi import BrokenTime, fill_placeholders, http_url, links_html, read_time, time_of, truthy
 
 CREDIT_SR = "Sveriges Radio / VMA"
 CREDIT_KRISINFORMATION = "Krisinformation / VMA"
 DEFAULT_TITLE = "Viktigt meddelande till allmänheten"
 SUMMARY_LIMIT = 300
+TITLE_LIMIT = 200
+KRISINFORMATION_SITE = "https://www.krisinformation.se/"
+"""The base of relative links in Krisinformation's texts (``/nyheter/...``)."""
 
 ALERT, UPDATE, CANCEL = "Alert", "Update", "Cancel"
 
@@ -40,7 +43,8 @@ class Content:
     body: str
     summary: str
     url: str | None
-    starts: datetime | None
+    onset: datetime | None
+    """CAP's ``onset`` when the message gives one (when the event begins); None: begun."""
     expires: datetime | None
     places: list[AreaRef]
     credit: str
@@ -73,6 +77,32 @@ def read(raw: Any, index: int) -> Message:
         return _read_krisinformation(raw, index)
     raise Skip(f"message {index} has neither 'identifier' (Sveriges Radio) nor 'Identifier'"
                " (Krisinformation)")
+
+
+def _time(raw: Mapping[str, Any], key: str, identifier: str) -> datetime | None:
+    """A time of the message (None when absent); a broken one skips the message."""
+    try:
+        return read_time(raw, key)
+    except BrokenTime as exc:
+        raise Skip(f"message {identifier}: {exc}; skipped") from exc
+
+
+def title_of(headline: object, description: object, *fallbacks: object) -> str:
+    """A VMA's title, plain text, at most :data:`TITLE_LIMIT` characters: its headline; without
+    one (Sveriges Radio's messages have none) the first sentence of its description, which names
+    the place ("Viktigt meddelande till allmänheten i Sundsvall i Västernorrlands län"); then
+    the fallbacks (the event's name), then :data:`DEFAULT_TITLE`."""
+    candidates = [plain_text(str(headline or "")),
+                  first_sentence(plain_text(_breaks(str(description or ""))))]
+    candidates += [plain_text(str(value or "")) for value in fallbacks]
+    title = next((c for c in candidates if c), DEFAULT_TITLE)
+    return shorten(title, TITLE_LIMIT)
+
+
+def _breaks(text: str) -> str:
+    """Paragraph and line breaks of a plain or HTML description kept as line breaks, so that
+    the first sentence ends at the first line at the latest."""
+    return text.replace("\r\n", "\n").replace("<br", "\n<br").replace("</p>", "</p>\n")
 
 
 def _identifier(value: object, index: int, name: str) -> str:
@@ -116,10 +146,8 @@ def _read_cap(raw: Mapping[str, Any], index: int) -> Message:
     if str(status).strip().lower() != "actual" or _not_for_public(raw):
         raise Ignored
     kind = _kind(raw.get("msgType"), index, "msgType")
-    sent = time_of(raw.get("sent"))
+    sent = _time(raw, "sent", identifier)
     message = Message(identifier, kind, _references(raw.get("references")), sent, None, index)
-    if raw.get("sent") is not None and sent is None:
-        message.problems.append(f"message {identifier}: unreadable 'sent' {raw.get('sent')!r}")
     if kind != CANCEL:
         message.content = _cap_content(raw.get("info"), message)
     return message
@@ -172,32 +200,33 @@ def _cap_content(info: object, message: Message) -> Content | None:
     swedish = [b for b in blocks if str(b.get("language") or "").lower().startswith("sv")]
     block = swedish[0] if swedish else blocks[0]
 
-    title = plain_text(str(block.get("headline") or "")) or plain_text(
-        str(block.get("event") or "")
-    ) or DEFAULT_TITLE
     description = str(block.get("description") or "")
     instruction = str(block.get("instruction") or "")
+    title = title_of(block.get("headline"), description, block.get("event"))
     body = sanitize_html(paragraphs(description) + paragraphs(instruction))
     places = _cap_places(block.get("area"))
     if not places:  # the Swedish block names no area: take any other language's
         for other in blocks:
             places.extend(_cap_places(other.get("area")))
-    expires = time_of(block.get("expires"))
-    if block.get("expires") and expires is None:
-        message.problems.append(
-            f"message {message.identifier}: unreadable 'expires' {block.get('expires')!r}"
-        )
-    starts = time_of(block.get("onset")) or time_of(block.get("effective")) or message.sent
+    expires = _time(block, "expires", message.identifier)
+    onset = _time(block, "onset", message.identifier)
+    _time(block, "effective", message.identifier)  # checked: a broken time is a broken message
     return Content(
         title=title,
         body=body,
         summary=_summary(description or instruction),
-        url=http_url(block.get("web")),
-        starts=starts,
+        url=_web(block.get("web")),
+        onset=onset,
         expires=expires,
         places=places,
         credit=CREDIT_SR,
     )
+
+
+def _web(value: object) -> str | None:
+    """Sveriges Radio's ``web`` link: HTML-escaped as sent (``...programid=183&amp;artikel=``),
+    so its entities are decoded exactly once."""
+    return http_url(html.unescape(value)) if isinstance(value, str) else None
 
 
 def _cap_places(value: object) -> list[AreaRef]:
@@ -236,30 +265,34 @@ def _read_krisinformation(raw: Mapping[str, Any], index: int) -> Message:
     if kind_field is None and str(raw.get("Event") or "").strip().lower() in ("update", "cancel"):
         kind_field = raw.get("Event")
     kind = _kind(kind_field, index, "MsgType")
-    published = time_of(raw.get("Published"))
-    sent = time_of(raw.get("Updated")) or published
+    published = _time(raw, "Published", identifier)
+    sent = _time(raw, "Updated", identifier) or published
+    expires = _time(raw, "Expires", identifier)
     refs = _references(raw.get("References", raw.get("references")))
     message = Message(identifier, kind, refs, sent, published, index)
     if kind == CANCEL:
         return message
 
-    title = plain_text(str(raw.get("Headline") or "")) or plain_text(
-        str(raw.get("PushMessage") or "")
-    ) or DEFAULT_TITLE
-    preamble = plain_text(str(raw.get("Preamble") or ""))
-    body_text = str(raw.get("BodyText") or "")
+    links = raw.get("BodyLinks")
+    headline, _ = fill_placeholders(str(raw.get("Headline") or ""), links, markup=False,
+                                    base_url=KRISINFORMATION_SITE)
+    preamble_raw, _ = fill_placeholders(str(raw.get("Preamble") or ""), links, markup=False,
+                                        base_url=KRISINFORMATION_SITE)
+    preamble = plain_text(preamble_raw)
+    body_text, used = fill_placeholders(str(raw.get("BodyText") or ""), links, markup=True,
+                                        base_url=KRISINFORMATION_SITE)
     parts = [paragraphs(preamble)] if preamble else []
     if body_text.strip():
         parts.append(body_html(body_text))
-    parts.append(links_html(raw.get("BodyLinks")))
+    parts.append(links_html(links, KRISINFORMATION_SITE, skip=used))
     places = area_rules.from_named_areas(raw.get("Area"))
     message.content = Content(
-        title=title,
-        body=sanitize_html("".join(parts)),
+        title=title_of(headline, "", raw.get("PushMessage")),
+        body=sanitize_html("".join(parts), KRISINFORMATION_SITE),
         summary=_summary(preamble or plain_text(body_text)),
-        url=http_url(raw.get("Web")),
-        starts=published or sent,
-        expires=time_of(raw.get("Expires")),
+        url=http_url(raw.get("Web"), KRISINFORMATION_SITE),
+        onset=None,
+        expires=expires,
         places=places,
         credit=CREDIT_KRISINFORMATION,
     )

@@ -72,9 +72,24 @@ def test_from_code(value: object, expected: AreaRef | None) -> None:
         ([AreaRef(NUTS, "SE321")], AreaMatch(True, ())),
         ([AreaRef(NAME, "Västernorrlands län", "county")], AreaMatch(True, ())),
         ([AreaRef(NAME, "Västernorrland")], AreaMatch(True, ())),
-        # all of Sweden, or a NUTS region around the county: the whole county, municipalities
-        # named beside it or not
-        ([AreaRef(SWEDEN, "SE"), AreaRef(MUNICIPALITY, "2281")], AreaMatch(True, ())),
+        # all of Sweden: the whole county, but only when no county or municipality is named
+        # beside it (issue 12: real entries carry Country *and* the places they concern)
+        ([AreaRef(SWEDEN, "SE")], AreaMatch(True, ())),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(NAME, "Åhus", "poi")], AreaMatch(True, ())),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(MUNICIPALITY, "2281")], AreaMatch(True, ("2281",))),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(COUNTY, "22")], AreaMatch(True, ())),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(NAME, "Västernorrlands län", "county")],
+         AreaMatch(True, ())),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(NAME, "Sundsvall", "municipality")],
+         AreaMatch(True, ("2281",))),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(NAME, "Skåne län", "county"),
+          AreaRef(NAME, "Åhus", "poi")], AreaMatch(False)),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(NAME, "Skåne län")], AreaMatch(False)),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(COUNTY, "12")], AreaMatch(False)),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(MUNICIPALITY, "1280")], AreaMatch(False)),
+        ([AreaRef(SWEDEN, "SE"), AreaRef(NAME, "Malmö kommun", "municipality")],
+         AreaMatch(False)),
+        # a NUTS region around the county: the whole county
         ([AreaRef(NUTS, "SE32")], AreaMatch(True, ())),
         ([AreaRef(NUTS, "SE3")], AreaMatch(True, ())),
         # municipality by name, with or without "kommun"

@@ -64,7 +64,8 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
             "areas": (),
             "published": SENT,
             "updated": utc("2022-06-01T10:05:00+02:00"),
-            "onset": SENT,
+            "effective": SENT,
+            "onset": None,  # /v3/vmas gives no onset: it has begun
             "expires": None,
             "url": "https://www.krisinformation.se/nyheter/2022/juni/"
                    "viktigt-meddelande-till-allmanheten-i-sundsvall",
