@@ -4,6 +4,11 @@ Pure text functions (no markup: the news parser hands us strings). Every result 
 time written without offset is Europe/Stockholm time. The chain of the fixtures' README is
 ``time[datetime]`` → visible Swedish text → ``meta`` → the list's date → the URL slug; a bare
 date (no time of day) is refined by a later candidate on the same day that has one.
+
+A machine-readable date outside the years 1970–2999 (``datetime="9999-12-31"``) is not a date
+to fall back from: :func:`machine_date` and :func:`feed_date` raise
+:class:`~feeder.timeutil.OutOfRange`, and the entry or article carrying it is skipped with a
+warning. (Dates written for people are only read in the years 1900–2099.)
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from ..timeutil import STOCKHOLM, parse_iso
+from ..timeutil import STOCKHOLM, OutOfRange, check_range, parse_iso
 
 __all__ = [
     "SWEDISH_MONTHS",
@@ -98,12 +103,16 @@ def visible_date(text: str) -> When | None:
 
 
 def machine_date(text: str) -> When | None:
-    """An ISO 8601 value from an attribute (``datetime``, ``content``); None when unreadable."""
+    """An ISO 8601 value from an attribute (``datetime``, ``content``); None when unreadable.
+
+    Raises :class:`~feeder.timeutil.OutOfRange` for a date outside the years 1970–2999."""
     text = text.strip()
     if not text:
         return None
     try:
         value = parse_iso(text)
+    except OutOfRange:
+        raise
     except ValueError:
         return visible_date(text)
     return When(value, bool(re.search(r"\d[T ]\d", text)))
@@ -184,17 +193,21 @@ def chain(candidates: Iterable[When | None]) -> datetime | None:
 
 
 def feed_date(text: str) -> datetime | None:
-    """A feed's date: RFC 822 (RSS ``pubDate``) or ISO 8601 (Atom); None when unreadable."""
+    """A feed's date: RFC 822 (RSS ``pubDate``) or ISO 8601 (Atom); None when unreadable.
+
+    Raises :class:`~feeder.timeutil.OutOfRange` for a date outside the years 1970–2999."""
     text = text.strip()
     if not text:
         return None
     try:
         value = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         try:
             return parse_iso(text)
+        except OutOfRange:
+            raise
         except ValueError:
             return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    return check_range(value)

@@ -24,21 +24,26 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from ..errors import LayoutChangedError
-from ..ladder import for_news
 from ..model import Item
-from ..text import sanitize_html, shorten
+from ..text import clean_text, plain_text, sanitize_html, shorten
+from ..timeutil import OutOfRange
 from . import news_dates as dates
 from .base import ParseContext, Parsed
+from .news_article import ArticlePage, build_article
 from .news_dates import When, slug_date
+from .news_decode import decode_page
 from .news_entries import (
     PATTERN_TEXT,
+    BrokenArticle,
     ListEntry,
     ListPage,
     article_pattern,
     canonical_url,
-    credit_for,
     dedupe,
+    link_url,
+    next_page_url,
     same_site,
+    says_next,
 )
 
 __all__ = ["SOURCE", "parse", "parse_article", "parse_feed"]
@@ -58,16 +63,23 @@ _SPACE = re.compile(r"\s+")
 # --------------------------------------------------------------------------------- text
 
 
-def _soup(body: bytes, encoding: str | None = None) -> BeautifulSoup:
-    return BeautifulSoup(body, "lxml", from_encoding=encoding)
+def _soup(body: bytes, ctx: ParseContext, warnings: list[str],
+          features: str = "lxml") -> BeautifulSoup:
+    """The page's markup, from its text decoded as it really is and cleaned (the hygiene step,
+    :func:`.news_decode.decode_page`); a page that is not what it declares is a warning."""
+    decoded = decode_page(body, ctx.encoding)
+    if decoded.note:
+        warnings.append(f"{ctx.url or 'page'}: {decoded.note}")
+    return BeautifulSoup(decoded.text, features)
 
 
 def _text(node: Tag | NavigableString | None) -> str:
-    """Plain text of a node: markup dropped, references decoded, white space folded."""
+    """Plain text of a node: markup dropped, references decoded (once), white space folded,
+    cleaned (a reference such as ``&#11;`` decodes to a control character)."""
     if node is None:
         return ""
     raw = node.get_text(" ") if isinstance(node, Tag) else str(node)
-    return _SPACE.sub(" ", raw).strip()
+    return _SPACE.sub(" ", clean_text(raw)).strip()
 
 
 def _inside(node: Tag, container: Tag) -> bool:
@@ -79,7 +91,7 @@ def _attr(tag: Tag, name: str) -> str:
     value = tag.get(name)
     if isinstance(value, list):
         value = " ".join(value)
-    return (value or "").strip()
+    return clean_text(value or "").strip()
 
 
 def _metas(soup: BeautifulSoup) -> dict[str, str]:
@@ -151,22 +163,37 @@ def parse(body: bytes, ctx: ParseContext) -> ListPage:
 
     ``li.sv-channel-item`` first; when the page has none with a usable link, links whose path
     matches the county's article pattern (with a warning). Every entry has a title and an
-    http(s) URL on the list page's site. No entries means the page is not a news list we
-    understand (``method == "none"``); that is for the caller to judge, since an advertised feed
-    may still list the articles.
+    http(s) URL on the list page's site; an entry dated outside the years 1970–2999 is left out
+    with a warning. No entries means the page is not a news list we understand (``method ==
+    "none"``); that is for the caller to judge, since an advertised feed may still list the
+    articles. ``next_url`` is the list's next page, when it links one.
     """
-    soup = _soup(body, ctx.encoding)
+    warnings: list[str] = []
+    soup = _soup(body, ctx, warnings)
     headings = [shorten(_text(h), 80) for h in soup.find_all("h1") if _text(h)]
     feed = _feed_link(soup, ctx.url)
-    entries = dedupe(_channel_entries(soup, ctx.url))
+    following = _next_page(soup, ctx.url)
+    entries = dedupe(_channel_entries(soup, ctx.url, warnings))
     if entries:
-        return ListPage(entries, method="channel", feed_url=feed, headings=headings)
-    entries = dedupe(_pattern_entries(soup, ctx.url))
+        return ListPage(entries, warnings, next_url=following, method="channel", feed_url=feed,
+                        headings=headings)
+    entries = dedupe(_pattern_entries(soup, ctx.url, warnings))
     if not entries:
-        return ListPage([], method="none", feed_url=feed, headings=headings)
-    warning = (f"layout changed? the news list page has no li.sv-channel-item; {len(entries)}"
-               f" articles found by their URL pattern {PATTERN_TEXT}")
-    return ListPage(entries, [warning], method="pattern", feed_url=feed, headings=headings)
+        return ListPage([], warnings, method="none", feed_url=feed, headings=headings)
+    warnings.append(f"layout changed? the news list page has no li.sv-channel-item;"
+                    f" {len(entries)} articles found by their URL pattern {PATTERN_TEXT}")
+    return ListPage(entries, warnings, next_url=following, method="pattern", feed_url=feed,
+                    headings=headings)
+
+
+def _next_page(soup: BeautifulSoup, base_url: str) -> str | None:
+    """The list's next page (:func:`~.news_entries.next_page_url`): ``rel=next`` links first,
+    then links whose text says next or more."""
+    declared = [_attr(tag, "href") for tag in soup.find_all(["link", "a"], href=True)
+                if "next" in _attr(tag, "rel").lower().split()]
+    labelled = [_attr(a, "href") for a in soup.find_all("a", href=True)
+                if says_next(_text(a) or _attr(a, "aria-label") or _attr(a, "title"))]
+    return next_page_url(declared, labelled, base_url)
 
 
 def _feed_link(soup: BeautifulSoup, base_url: str) -> str | None:
@@ -188,8 +215,7 @@ def _title_node(link: Tag) -> Tag:
 
 
 def _link_title(link: Tag) -> str:
-    heading = link.find(re.compile(r"^h[1-6]$"))
-    return _text(heading) or _text(link) or _attr(link, "title")
+    return _text(_title_node(link)) or _text(link) or _attr(link, "title")
 
 
 def _entry_date(scope: Tag, url: str) -> datetime | None:
@@ -221,34 +247,42 @@ def _entry_lead(scope: Tag, title_node: Tag, title: str) -> str:
     return ""
 
 
-def _channel_entries(soup: BeautifulSoup, base_url: str) -> Iterator[ListEntry]:
+def _entry(scope: Tag, link: Tag, url: str, warnings: list[str]) -> ListEntry | None:
+    """The entry a link makes, or None (with a warning) when its date lies outside the years
+    1970–2999."""
+    title = _link_title(link)
+    try:
+        return ListEntry(url, title, _entry_date(scope, url),
+                         _entry_lead(scope, _title_node(link), title))
+    except OutOfRange as exc:
+        warnings.append(f"list entry {url} skipped: its date cannot be used ({exc})")
+        return None
+
+
+def _channel_entries(soup: BeautifulSoup, base_url: str,
+                     warnings: list[str]) -> Iterator[ListEntry]:
     for item in soup.select("li.sv-channel-item"):
         links = [a for a in item.find_all("a", href=True)]
         in_heading = [a for a in links if a.find_parent(re.compile(r"^h[1-6]$"))]
-        with_text = [a for a in links if _link_title(a)]
-        for link in [*in_heading, *with_text]:
-            url = canonical_url(_attr(link, "href"), base_url)
-            if url is None or not same_site(url, base_url):
-                continue
-            title = _link_title(link)
-            if not title:
-                continue
-            lead = _entry_lead(item, _title_node(link), title)
-            yield ListEntry(url, title, _entry_date(item, url), lead)
-            break
+        for link in [*in_heading, *links]:
+            url = link_url(_attr(link, "href"), base_url)
+            if url is not None and same_site(url, base_url) and _link_title(link):
+                entry = _entry(item, link, url, warnings)
+                if entry is not None:
+                    yield entry
+                break
 
 
-def _pattern_entries(soup: BeautifulSoup, base_url: str) -> Iterator[ListEntry]:
+def _pattern_entries(soup: BeautifulSoup, base_url: str,
+                     warnings: list[str]) -> Iterator[ListEntry]:
     pattern = article_pattern(base_url)
     for link in soup.find_all("a", href=True):
-        url = canonical_url(_attr(link, "href"), base_url)
-        if url is None or not same_site(url, base_url) or not pattern.search(urlsplit(url).path):
-            continue
-        title = _link_title(link)
-        if not title:
-            continue
-        lead = _entry_lead(link, _title_node(link), title)
-        yield ListEntry(url, title, _entry_date(link, url), lead)
+        url = link_url(_attr(link, "href"), base_url)
+        if (url is not None and same_site(url, base_url)
+                and pattern.search(urlsplit(url).path) and _link_title(link)):
+            entry = _entry(link, link, url, warnings)
+            if entry is not None:
+                yield entry
 
 
 # --------------------------------------------------------------------------------- feed
@@ -261,28 +295,31 @@ def parse_feed(body: bytes, ctx: ParseContext) -> Parsed[ListEntry]:
     http(s) link on its site are kept; ids are the canonical article URLs, as for the list page.
     """
     base_url = ctx.url
-    soup = BeautifulSoup(body, "xml")
+    warnings: list[str] = []
+    soup = _soup(body, ctx, warnings, "xml")
     out: list[ListEntry] = []
     for node in soup.find_all(["item", "entry"]):
         title = _feed_text(node.find("title"))
         href = _feed_href(node)
-        url = canonical_url(href, base_url) if href else None
+        url = link_url(href, base_url) if href else None
         if not title or url is None or not same_site(url, base_url):
             continue
-        date = _feed_date(node)
+        try:
+            date = _feed_date(node)
+        except OutOfRange as exc:
+            warnings.append(f"feed entry {url} skipped: its date cannot be used ({exc})")
+            continue
         lead_node = node.find(["description", "summary"])
         out.append(ListEntry(url, title, date, _feed_text(lead_node)))
-    return Parsed(dedupe(out))
+    return Parsed(dedupe(out), warnings)
 
 
 def _feed_text(node: Tag | None) -> str:
-    """Feed text: RSS puts escaped HTML in ``description``; it is parsed again as HTML."""
+    """Feed text, plain: escaped HTML in the XML text loses its markup; ``<Höga kusten>`` (or
+    ``&lt;Höga kusten&gt;`` in the XML) stays as it is, decoded once, never twice."""
     if node is None:
         return ""
-    raw = node.get_text()
-    if "<" in raw or "&" in raw:
-        return _text(BeautifulSoup(raw, "lxml"))
-    return _SPACE.sub(" ", raw).strip()
+    return plain_text(node.get_text())
 
 
 def _feed_href(node: Tag) -> str:
@@ -310,64 +347,66 @@ def _feed_date(node: Tag) -> datetime | None:
 # --------------------------------------------------------------------------------- article
 
 
-def parse_article(body: bytes, ctx: ParseContext, list_entry: ListEntry | None = None) -> Item:
-    """One article page as an :class:`Item`, fetched from ``ctx.url``.
+def parse_article(
+    body: bytes, ctx: ParseContext, list_entry: ListEntry | None = None
+) -> Parsed[Item]:
+    """One article page (fetched from ``ctx.url``) as an :class:`Item` and its warnings: read
+    by :func:`read_article`, made an item by :func:`.news_article.build_article`."""
+    return build_article(read_article(body, ctx, list_entry), ctx, list_entry)
 
-    Its id (and link) is the canonical URL of the list entry, which is the article's address as
-    listed, else of ``ctx.url``; relative links are resolved against ``ctx.url`` (where the page
-    was finally fetched from, after redirects). The list entry supplies fallbacks for the title,
-    the lead and the date; ``ctx.now`` is the last resort for the publication date when neither
-    the page, the list nor the URL carries one. The board named in ``ctx.region`` is credited.
 
-    ``updated`` is the page's update date, never before its publication nor before the date the
-    list entry shows (a list re-dating an entry is a change; it also means the next poll does
-    not fetch the article again for that date).
-
-    Raises :class:`LayoutChangedError` when the page is not an article we understand: no title
-    at all, or neither a headline of its own nor any text.
-    """
-    url = list_entry.url if list_entry is not None else ctx.url
-    item_id = canonical_url(url, url)
-    if item_id is None:
+def read_article(body: bytes, ctx: ParseContext, list_entry: ListEntry | None) -> ArticlePage:
+    """What an article page says (:class:`~.news_article.ArticlePage`). Its address is the list
+    entry's, else ``ctx.url``; relative links are resolved against ``ctx.url`` (after redirects).
+    The entry supplies fallbacks for title, lead and date; ``ctx.now`` is the last resort for
+    the publication date. Raises :class:`LayoutChangedError` for a page that is no article we
+    understand (no title; no headline nor text), :class:`BrokenArticle` for a date outside
+    1970–2999."""
+    url = list_entry.url if list_entry is not None else (link_url(ctx.url, ctx.url) or ctx.url)
+    if canonical_url(url) is None:
         raise LayoutChangedError(SOURCE, f"not an http(s) article URL: {url!r}")
-    soup = _soup(body, ctx.encoding)
+    warnings: list[str] = []
+    soup = _soup(body, ctx, warnings)
     h1 = _headline(soup)
     meta = _metas(soup)
     og_title = meta.get("og:title", "")
     title = _text(h1) or og_title or (list_entry.title if list_entry else "")
     if not title:
         raise LayoutChangedError(
-            SOURCE, f"layout changed: article {item_id} has no title (no h1, no og:title)"
+            SOURCE, f"layout changed: article {url} has no title (no h1, no og:title)"
         )
-    published, updated = _article_dates(soup, meta, item_id, list_entry, ctx.now)
-    # The list showing a later date than the page's own is a change we know of: never older.
-    listed_date = list_entry.date if list_entry else None
+    try:
+        published, updated = _article_dates(soup, meta, url, list_entry, ctx.now)
+    except OutOfRange as exc:
+        raise BrokenArticle(SOURCE, f"a date on the page cannot be used ({exc})") from exc
+    canonical = _canonical_link(soup, ctx.url or url)
     scope = _scope(soup, h1)
     _strip_chrome(scope, h1)
     blocks = _blocks(scope, h1)
     if not blocks and h1 is None and not og_title:
         raise LayoutChangedError(
-            SOURCE, f"layout changed: article {item_id} has no headline and no text"
+            SOURCE, f"layout changed: article {url} has no headline and no text"
         )
     lead = next((_text(b) for b in blocks if b.name == "p" and _text(b)), "")
-    summary = (
-        lead or meta.get("og:description") or meta.get("description")
-        or (list_entry.lead if list_entry else "")
-    )
-    ranking = for_news()
-    return Item(
-        id=item_id,
-        source=SOURCE,
-        level=ranking.level,
-        level_reason=ranking.reason,
+    return ArticlePage(
+        url=url,
+        canonical=canonical,
         title=title,
         body=_body_html(blocks, ctx.url or url),
-        summary=summary,
-        url=item_id,
-        credit=credit_for(ctx.region.name),
+        summary=(lead or meta.get("og:description") or meta.get("description")
+                 or (list_entry.lead if list_entry else "")),
         published=published,
-        updated=max(updated or published, published, listed_date or published),
+        updated=updated,
+        warnings=warnings,
     )
+
+
+def _canonical_link(soup: BeautifulSoup, page_url: str) -> str | None:
+    """The page's ``<link rel="canonical">`` in canonical form, when it is on its own site."""
+    tag = next((t for t in soup.find_all("link", href=True)
+                if "canonical" in _attr(t, "rel").lower().split()), None)
+    absolute = link_url(_attr(tag, "href"), page_url) if tag is not None else None
+    return canonical_url(absolute) if absolute and same_site(absolute, page_url) else None
 
 
 def _headline(soup: BeautifulSoup) -> Tag | None:
@@ -430,14 +469,8 @@ def _blocks(scope: Tag, h1: Tag | None) -> list[Tag]:
 
 
 def _body_html(blocks: list[Tag], page_url: str) -> str:
-    for block in blocks:
-        for link in block.find_all("a", href=True):
-            href = _attr(link, "href")
-            try:
-                link["href"] = urljoin(page_url, href)
-            except ValueError:
-                del link["href"]
-    return sanitize_html("\n".join(str(b) for b in blocks))
+    """The blocks as sanitised HTML, relative links made absolute against the page's URL."""
+    return sanitize_html("\n".join(str(b) for b in blocks), page_url or None)
 
 
 def _article_dates(

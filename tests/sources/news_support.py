@@ -22,6 +22,7 @@ from feeder.fetch import Fetcher
 from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
 from feeder.sources import Source, build_sources
+from feeder.sources.news_entries import canonical_url
 from feeder.store import Store
 from tests.common import FIXTURES, NOW, make_config
 
@@ -66,6 +67,12 @@ def trim_list(body: bytes, keep: list[str]) -> bytes:
         return match[0] if any(slug.encode() in match[0] for slug in keep) else b""
 
     return re.sub(rb'<li class="sv-channel-item[^"]*">.*?</li>', choose, body, flags=re.S)
+
+
+def without_canonical(body: bytes) -> bytes:
+    """An article fixture without its ``<link rel="canonical">``, to serve it as another
+    article (with the link, its id would be the fixture's own article's)."""
+    return re.sub(rb'<link rel="canonical"[^>]*>', b"", body)
 
 
 def seed_paragraphs() -> list[str]:
@@ -116,6 +123,12 @@ class NewsSite:
     def url(self, path: str) -> str:
         return self.origin + path
 
+    def id(self, path: str) -> str:
+        """The item id of the article at ``path``: its canonical URL (https, no ``www.``)."""
+        key = canonical_url(self.url(path))
+        assert key is not None
+        return key
+
     def local(self, body: bytes) -> bytes:
         """A fixture body with lansstyrelsen.se's origin replaced by the test server's."""
         return body.replace(REAL_ORIGIN.encode(), self.origin.encode())
@@ -164,7 +177,7 @@ class NewsSite:
         return {item.id: item for item in self.store.items("lansstyrelsen")}
 
     def item(self, slug: str) -> Item:
-        return self.store.get(self.url(article_path(slug)))
+        return self.store.get(self.id(article_path(slug)))
 
 
 def utc(text: str) -> datetime:
@@ -174,5 +187,5 @@ def utc(text: str) -> datetime:
 __all__ = [
     "ARTICLES", "ARTICLE_FIXTURES", "KRAFTSAMLING", "LISTED", "LIST_PATH", "NEWS_FIXTURES", "NOW",
     "REAL_LIST_URL", "REAL_ORIGIN", "STRANDSKYDD", "NewsSite", "article_path", "fixture",
-    "seed_paragraphs", "trim_list", "utc",
+    "seed_paragraphs", "trim_list", "utc", "without_canonical",
 ]

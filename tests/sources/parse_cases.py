@@ -143,7 +143,7 @@ def _parse(source: str, body: bytes, ctx: ParseContext, context: Mapping[str, An
     if source == "lansstyrelsen":
         step = context.get("step", "list")
         if step == "article":
-            return Parsed([news_parser.parse_article(body, ctx, _entry(context.get("entry")))])
+            return news_parser.parse_article(body, ctx, _entry(context.get("entry")))
         if step == "feed":
             return news_parser.parse_feed(body, ctx)
         return news_parser.parse(body, ctx)

@@ -16,9 +16,10 @@ import pytest
 from feeder.config import Region
 from feeder.errors import LayoutChangedError
 from feeder.ladder import Level
+from feeder.model import Item
 from feeder.sources import news_dates, news_parser
 from feeder.sources.base import ParseContext
-from feeder.sources.news_entries import ListEntry, article_pattern, canonical_url
+from feeder.sources.news_entries import ListEntry, article_pattern, canonical_url, link_url
 from feeder.text import plain_text
 from tests.sources.news_support import (
     ARTICLES,
@@ -39,6 +40,12 @@ REGION = Region("Västernorrlands län", 22, {})
 
 def url(slug: str) -> str:
     return f"{BASE}{slug}.html"
+
+
+def article(body: bytes, context: ParseContext, entry: ListEntry | None = None) -> Item:
+    """The one item :func:`news_parser.parse_article` gives."""
+    [item] = news_parser.parse_article(body, context, entry).items
+    return item
 
 
 def ctx(address: str, now: datetime = NOW) -> ParseContext:
@@ -245,14 +252,15 @@ ARTICLE_CASES: dict[str, dict[str, Any]] = {
 def parse_case(name: str) -> Any:
     case = ARTICLE_CASES[name]
     address = url(case["slug"])
-    return news_parser.parse_article(fixture(name), ctx(address), LIST_ENTRIES[address])
+    return article(fixture(name), ctx(address), LIST_ENTRIES[address])
 
 
 @pytest.mark.parametrize("name", sorted(ARTICLE_CASES))
 def test_article(name: str) -> None:
     case = ARTICLE_CASES[name]
     item = parse_case(name)
-    assert item.id == item.url == url(case["slug"])
+    assert item.id == canonical_url(url(case["slug"]))  # https, no www.
+    assert item.url == url(case["slug"])  # the link as listed
     assert item.source == "lansstyrelsen" and item.level is Level.INFO
     assert item.level_reason == "news article → info"
     assert item.credit == item.source_name == "Länsstyrelsen Västernorrland"
@@ -291,11 +299,11 @@ def test_article_without_h1_takes_og_title_then_the_list_title() -> None:
                          b" strandskydd</h1>", b"")
     assert b"<h1" not in no_h1
     entry = LIST_ENTRIES[url(STRANDSKYDD)]
-    assert news_parser.parse_article(no_h1, ctx(url(STRANDSKYDD)), entry).title == (
+    assert article(no_h1, ctx(url(STRANDSKYDD)), entry).title == (
         "Nya regler för strandskydd")  # og:title
     neither = no_h1.replace(b'<meta property="og:title" content="Nya regler f&#xF6;r strandskydd">',
                             b"")
-    item = news_parser.parse_article(neither, ctx(url(STRANDSKYDD)), entry)
+    item = article(neither, ctx(url(STRANDSKYDD)), entry)
     assert item.title == "Nya regler för strandskydd & dispenser"  # the list's
     assert "Det här ändras:" in plain_text(item.body)
 
@@ -315,7 +323,7 @@ def test_article_without_h1_takes_og_title_then_the_list_title() -> None:
 )
 def test_article_layout_changed(page: bytes, entry: ListEntry | None, message: str) -> None:
     with pytest.raises(LayoutChangedError) as caught:
-        news_parser.parse_article(page, ctx(url(KRAFTSAMLING)), entry)
+        article(page, ctx(url(KRAFTSAMLING)), entry)
     assert caught.value.source == "lansstyrelsen"
     assert caught.value.reason.startswith("layout changed: article ")
     assert message in caught.value.reason
@@ -324,12 +332,12 @@ def test_article_layout_changed(page: bytes, entry: ListEntry | None, message: s
 def test_article_dates_fall_back_to_the_list_then_the_slug() -> None:
     page = b"<html><body><main><h1>Rubrik</h1><p>Text.</p></main></body></html>"
     listed = ListEntry(url(KRAFTSAMLING), "Rubrik", utc("2022-03-21T13:45:00+01:00"))
-    item = news_parser.parse_article(page, ctx(url(KRAFTSAMLING)), listed)
+    item = article(page, ctx(url(KRAFTSAMLING)), listed)
     assert item.published == item.updated == utc("2022-03-21T13:45:00+01:00")
-    item = news_parser.parse_article(page, ctx(url(KRAFTSAMLING)))
+    item = article(page, ctx(url(KRAFTSAMLING)))
     assert item.published == utc("2022-03-21T00:00:00+01:00")
     seen = utc("2026-06-12T10:00:00Z")
-    item = news_parser.parse_article(page, ctx("https://www.lansstyrelsen.se/a.html", seen))
+    item = article(page, ctx("https://www.lansstyrelsen.se/a.html", seen))
     assert item.published == seen  # nothing dates the page: the time it was first seen
 
 
@@ -342,8 +350,9 @@ def test_article_drops_chrome_and_script_inside_the_content() -> None:
       <figure><img src=a.jpg><figcaption>Foto: X</figcaption></figure>
       <aside><p>Relaterat</p></aside><p>Andra <b>stycket</b>.</p></main>
       <footer><p>Sidfot</p></footer></body></html>""".encode()
-    item = news_parser.parse_article(page, ctx(f"{BASE}2022-04-05-x.html?utm=1"))
-    assert item.id == f"{BASE}2022-04-05-x.html"
+    item = article(page, ctx(f"{BASE}2022-04-05-x.html?utm=1"))
+    assert item.id == canonical_url(f"{BASE}2022-04-05-x.html")
+    assert item.url == f"{BASE}2022-04-05-x.html"
     assert item.published == utc("2022-04-05T09:12:00+02:00")
     assert item.body == (
         f'<p>Första stycket <a href="{REAL_ORIGIN}/vasternorrland/om-oss/nyheter-och-press/x.html"'
@@ -386,8 +395,8 @@ def test_visible_dates(text: str, expected: str | None) -> None:
         ("http://[broken/a", None),
     ],
 )
-def test_canonical_url(href: str, expected: str | None) -> None:
-    assert canonical_url(href, REAL_LIST_URL) == expected
+def test_link_url(href: str, expected: str | None) -> None:
+    assert link_url(href, REAL_LIST_URL) == expected
 
 
 def test_article_pattern_is_the_lists_county() -> None:
