@@ -3,8 +3,8 @@
     python bench/bench_news.py [--rounds N]
 
 1. Parses the fixture list page and 20 article pages (the two article fixtures, ten times each,
-   at 20 distinct URLs) and prints milliseconds per list page and per article (median of the
-   rounds).
+   at 20 distinct URLs, without their ``rel=canonical``, which would make them the same two
+   articles) and prints milliseconds per list page and per article (median of the rounds).
 2. Serves a list of those 20 articles from a real HTTP server on 127.0.0.1, polls it through
    :func:`feeder.poll.poll_source` (real Fetcher, SQLite in a temporary folder) and counts the
    requests: the first poll fetches the list and 20 articles; an unchanged poll fetches only the
@@ -68,6 +68,14 @@ def list_page(origin: str) -> bytes:
     return page.replace(ORIGIN, origin).encode()
 
 
+def article_page(index: int, origin: str) -> bytes:
+    """The fixture of article ``index``, as an article of its own at ``origin``: without the
+    fixture's ``rel=canonical`` (every copy would otherwise be the fixture's one article)."""
+    body = (FIXTURES / PAGES[index % 2][0]).read_bytes()
+    body = re.sub(rb'<link rel="canonical"[^>]*>', b"", body)
+    return body.replace(ORIGIN.encode(), origin.encode())
+
+
 def timed(fn: Callable[[], object], rounds: int) -> float:
     """Median seconds of ``rounds`` calls."""
     times = []
@@ -81,7 +89,7 @@ def timed(fn: Callable[[], object], rounds: int) -> float:
 def bench_parse(rounds: int) -> None:
     list_body = (FIXTURES / "news_list.html").read_bytes()
     list_url = ORIGIN + LIST_PATH
-    bodies = [(FIXTURES / PAGES[i % 2][0]).read_bytes() for i in range(COUNT)]
+    bodies = [article_page(i, ORIGIN) for i in range(COUNT)]
     urls = [ORIGIN + p for p in article_paths()]
     region = from_dict({}).region
     now = datetime.now(UTC)
@@ -136,8 +144,7 @@ def bench_poll(etag: str | None) -> bool:
     origin = f"http://127.0.0.1:{server.server_port}"
     Site.routes = {LIST_PATH: list_page(origin)}
     for i, path in enumerate(article_paths()):
-        Site.routes[path] = (FIXTURES / PAGES[i % 2][0]).read_bytes().replace(
-            ORIGIN.encode(), origin.encode())
+        Site.routes[path] = article_page(i, origin)
     Site.etag, Site.log = etag, []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -20,14 +20,16 @@ import nh3
 _BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 """Line and page breaks that are not LF: VT and FF (what a line break pasted from Word becomes),
 NEL, and the Unicode line and paragraph separators. Each becomes a line break."""
-_NONCHARACTERS = "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
-                         for plane in range(0x11))
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
-)
+_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 """C0 controls but TAB, LF and CR; DEL and the C1 controls; lone surrogates; and the Unicode
-noncharacters (U+FDD0..U+FDEF, U+FFFE and U+FFFF of every plane). None is allowed in XML 1.0 or
-has any meaning in a public notice."""
+noncharacters of the first plane (U+FDD0..U+FDEF, U+FFFE, U+FFFF). None is allowed in XML 1.0
+or has any meaning in a public notice."""
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+"""Characters beyond the first plane, whose noncharacters (U+1FFFE, U+1FFFF, ... U+10FFFF) go too.
+(One range: a class listing those 32 characters is slow to search in long texts.)"""
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                      "\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]")
+"""Anything :func:`clean_text` may change besides the normalisation (a quick test first)."""
 
 ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "a", "strong", "b", "em", "i", "blockquote",
@@ -68,9 +70,19 @@ def clean_text(text: str) -> str:
     """``text`` without the characters no output can carry, line breaks unified, in NFC."""
     if text.isascii() and text.isprintable():  # the common case, without a regex
         return text
+    if _SUSPECT.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text
     text = _BREAKS.sub("\n", text)
     text = _UNSAFE.sub("", text)
+    if _ASTRAL.search(text) is not None:
+        text = _ASTRAL.sub(_astral, text)
     return unicodedata.normalize("NFC", text)
+
+
+def _astral(match: re.Match[str]) -> str:
+    """A character beyond the first plane, unless it is a noncharacter (U+nFFFE, U+nFFFF)."""
+    char = match.group(0)
+    return "" if ord(char) & 0xFFFE == 0xFFFE else char
 
 
 def sanitize_html(raw: str, base_url: str | None = None) -> str:

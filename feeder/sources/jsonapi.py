@@ -28,21 +28,38 @@ __all__ = [
 ]
 
 
+_DIRTY_ESCAPE = re.compile(r"\\[bfu]")
+"""JSON escapes that can decode to a character the hygiene step changes (``\b``, ``\f``,
+``\u0001``, ``\ud800``, a decomposed letter ...)."""
+
+
 def loads(text: str) -> Any:
-    """``json.loads`` that accepts control characters inside strings, then :func:`clean_tree`."""
-    return clean_tree(json.loads(text, strict=False))
+    """``json.loads`` that accepts control characters inside strings, then :func:`clean_tree`.
+
+    When the text itself is clean and holds no escape that could decode to anything the hygiene
+    step changes, no decoded string can need it either, and the tree is not walked (SMHI's list
+    is megabytes of coordinates)."""
+    data = json.loads(text, strict=False)
+    if _DIRTY_ESCAPE.search(text) is None and clean_text(text) == text:
+        return data
+    return clean_tree(data)
+
+
+_SCALARS = (int, float, bool, type(None))
 
 
 def clean_tree(value: Any) -> Any:
-    """The decoded JSON ``value`` with every string (keys included) through ``clean_text``."""
-    if isinstance(value, str):
+    """The decoded JSON ``value`` with every string (keys included) through ``clean_text``.
+    (Numbers are passed over without a call: SMHI's geometry holds hundreds of thousands.)"""
+    kind = type(value)
+    if kind is str:
         return clean_text(value)
-    if isinstance(value, list):
-        return [clean_tree(v) for v in value]
-    if isinstance(value, dict):
+    if kind is list:
+        return [v if type(v) in _SCALARS else clean_tree(v) for v in value]
+    if kind is dict:
         out: dict[str, Any] = {}
         for key, v in value.items():
-            out.setdefault(clean_text(key) if isinstance(key, str) else key, clean_tree(v))
+            out.setdefault(clean_text(key), v if type(v) in _SCALARS else clean_tree(v))
         return out
     return value
 

@@ -21,6 +21,7 @@ from ..text import clean_text
 __all__ = ["Decoded", "declared_charset", "decode_page"]
 
 _HANDLER = "feeder-cp1252-fallback"
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 _META = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""", re.IGNORECASE)
@@ -31,9 +32,12 @@ _AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
     """A ``codecs`` error handler: the bytes that are not UTF-8, read as windows-1252 (its five
-    unassigned bytes as the C1 controls of ISO-8859-1, which the hygiene step removes)."""
+    unassigned bytes as the C1 controls of ISO-8859-1, which the hygiene step removes); an
+    encoded surrogate (``ED A0 80``: a lone surrogate written by a broken encoder) is dropped."""
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
+    if _SURROGATE.match(exc.object, exc.start):
+        return "", exc.start + 3
     chunk = exc.object[exc.start:exc.end]
     return "".join(_cp1252_char(b) for b in chunk), exc.end
 

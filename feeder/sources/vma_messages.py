@@ -87,22 +87,22 @@ def _time(raw: Mapping[str, Any], key: str, identifier: str) -> datetime | None:
         raise Skip(f"message {identifier}: {exc}; skipped") from exc
 
 
-def title_of(headline: object, description: object, *fallbacks: object) -> str:
+def title_of(headline: object, description: str, *fallbacks: object) -> str:
     """A VMA's title, plain text, at most :data:`TITLE_LIMIT` characters: its headline; without
-    one (Sveriges Radio's messages have none) the first sentence of its description, which names
-    the place ("Viktigt meddelande till allmänheten i Sundsvall i Västernorrlands län"); then
-    the fallbacks (the event's name), then :data:`DEFAULT_TITLE`."""
-    candidates = [plain_text(str(headline or "")),
-                  first_sentence(plain_text(_breaks(str(description or ""))))]
+    one (Sveriges Radio's messages have none) the first sentence of its ``description`` (plain
+    text, entities already decoded), which names the place ("Viktigt meddelande till
+    allmänheten i Sundsvall i Västernorrlands län"); then the fallbacks (the event's name), then
+    :data:`DEFAULT_TITLE`."""
+    candidates = [plain_text(str(headline or "")), " ".join(first_sentence(description).split())]
     candidates += [plain_text(str(value or "")) for value in fallbacks]
     title = next((c for c in candidates if c), DEFAULT_TITLE)
     return shorten(title, TITLE_LIMIT)
 
 
-def _breaks(text: str) -> str:
-    """Paragraph and line breaks of a plain or HTML description kept as line breaks, so that
-    the first sentence ends at the first line at the latest."""
-    return text.replace("\r\n", "\n").replace("<br", "\n<br").replace("</p>", "</p>\n")
+def _decoded(value: object) -> str:
+    """A text field of Sveriges Radio's as plain text: SR sends its texts HTML-escaped (its
+    ``web`` arrives as ``...&amp;artikel=``), so entities are decoded, exactly once."""
+    return html.unescape(str(value or ""))
 
 
 def _identifier(value: object, index: int, name: str) -> str:
@@ -200,8 +200,8 @@ def _cap_content(info: object, message: Message) -> Content | None:
     swedish = [b for b in blocks if str(b.get("language") or "").lower().startswith("sv")]
     block = swedish[0] if swedish else blocks[0]
 
-    description = str(block.get("description") or "")
-    instruction = str(block.get("instruction") or "")
+    description = _decoded(block.get("description"))
+    instruction = _decoded(block.get("instruction"))
     title = title_of(block.get("headline"), description, block.get("event"))
     body = sanitize_html(paragraphs(description) + paragraphs(instruction))
     places = _cap_places(block.get("area"))

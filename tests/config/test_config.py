@@ -128,7 +128,8 @@ def test_sources_own_settings_are_read_typed_with_their_defaults() -> None:
     cfg = config_mod.from_dict({"sources": {"krisinformation": {"level": 3},
                                             "lansstyrelsen": {"article_delay": 2}}})
     assert cfg.sources["krisinformation"].settings == {"level": Level.WARNING}
-    assert cfg.sources["lansstyrelsen"].settings == {"max_articles": 10, "article_delay": 2.0}
+    assert cfg.sources["lansstyrelsen"].settings == {"max_articles": 10, "article_delay": 2.0,
+                                                      "max_pages": 3}
     assert isinstance(cfg.sources["lansstyrelsen"].settings["article_delay"], float)
     assert cfg.sources["smhi"].settings == {} and cfg.sources["vma"].settings == {}
     assert config_mod.from_dict({}).sources["krisinformation"].settings == {"level": Level.INFO}

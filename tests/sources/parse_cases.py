@@ -11,7 +11,8 @@ step gets besides the body: ``now``, ``region``, ``url``, the source's ``setting
 config.yaml; for VMA ``known_from``: the stored items are what another case gives; for the news
 source ``step`` (``list``, ``feed`` or ``article``) and the list ``entry`` of an article), and the
 result: ``items`` (every field; times ISO 8601 in UTC with ``Z``) and ``warnings``, plus
-``method``, ``feed_url`` and ``headings`` for a news list page, or ``error`` when the parse fails.
+``method``, ``feed_url``, ``next_url`` and ``headings`` for a news list page, or ``error`` when the
+parse fails.
 
 :func:`run` parses a case and gives the result in that shape; the tests compare it with the
 file, and ``python -m tests.sources.regen`` writes it (then read the diff, and fix the code or
@@ -38,7 +39,9 @@ from tests.common import FIXTURES
 
 CASES = Path(__file__).parent / "cases"
 EXPECTED = ".expected.json"
-RESULT_KEYS = ("items", "warnings", "method", "feed_url", "headings", "error")
+RESULT_KEYS = (
+    "items", "warnings", "method", "feed_url", "next_url", "headings", "error",
+)
 """The keys of an expected file that :func:`run` writes (``about`` and ``context`` are kept)."""
 
 REGION = {"name": "Västernorrlands län", "county_id": 22}
@@ -170,7 +173,7 @@ def run(case: Case, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
                               "warnings": list(parsed.warnings)}
     if isinstance(parsed, ListPage):
         result.update(method=parsed.method, feed_url=parsed.feed_url,
-                      headings=list(parsed.headings))
+                      next_url=parsed.next_url, headings=list(parsed.headings))
     return result
 
 

@@ -316,3 +316,53 @@ def test_backoff_after_repeated_failures_then_recovery(sr: Env) -> None:
     sr.serve("sr_vma_alerts_cap.json")
     recovered = sr.poll(SENT + timedelta(minutes=3), respect_backoff=True)
     assert recovered.ok and recovered.inserted == [SUNDSVALL]
+
+
+# --------------------------------------------------------------------------- stays ended
+
+
+def test_cancel_then_relisted_original_stays_ended_then_a_newer_update_reopens(
+    sr: Env,
+) -> None:
+    """A lagging cache lists the cancelled alert again (same ``sent``): it stays ended; only a
+    newer message re-opens it (issue 12, item 3)."""
+    sr.serve("sr_vma_alerts_cap.json")
+    assert sr.poll(SENT + timedelta(minutes=1)).inserted == [SUNDSVALL]
+    sr.serve("sr_vma_cancel.json")
+    assert sr.poll(CANCEL_AT).ended == [SUNDSVALL]
+    cancelled = sr.store.get(SUNDSVALL)
+
+    sr.serve("sr_vma_alerts_cap.json")  # the original again, from a lagging cache
+    again = sr.poll(CANCEL_AT + timedelta(minutes=1))
+    assert again.ok and not again.changed and again.unchanged == 1
+    assert sr.store.get(SUNDSVALL) == cancelled and cancelled.ended == CANCEL_AT
+    assert banner_alerts(sr.store.items(), Level.NOTICE, CANCEL_AT + timedelta(minutes=1)) == []
+
+    older = cap("SR-VMA-2022-0601-0009", "Update", "2022-06-01T09:00:00+02:00",
+                refs="MSB,SR-VMA-2022-0601-0001,2022-06-01T09:41:00+02:00")
+    sr.serve(data=dumps({"alerts": [older]}))  # an update older than what was stored
+    assert not sr.poll(CANCEL_AT + timedelta(minutes=2)).changed
+    assert sr.store.get(SUNDSVALL).ended == CANCEL_AT
+
+    newer_at = CANCEL_AT + timedelta(minutes=30)
+    newer = cap("SR-VMA-2022-0601-0004", "Update", newer_at.isoformat(),
+                refs="MSB,SR-VMA-2022-0601-0001,2022-06-01T09:41:00+02:00",
+                headline="Nytt VMA i Sundsvall")
+    sr.serve(data=dumps({"alerts": [newer]}))
+    reopened = sr.poll(newer_at + timedelta(minutes=1))
+    assert reopened.updated == [SUNDSVALL] and reopened.inserted == []
+    item = sr.store.get(SUNDSVALL)
+    assert item.ended is None and item.updated == newer_at and item.title == "Nytt VMA i Sundsvall"
+    assert [i.id for i in banner_alerts(sr.store.items(), Level.NOTICE,
+                                        newer_at + timedelta(minutes=1))] == [SUNDSVALL]
+
+
+def test_a_vanished_vma_listed_again_unchanged_stays_ended(sr: Env) -> None:
+    sr.serve("sr_vma_alerts_cap.json")
+    sr.poll(SENT + timedelta(minutes=1))
+    sr.serve("sr_vma_empty.json")
+    gone = SENT + timedelta(minutes=5)
+    assert sr.poll(gone).ended == [SUNDSVALL]
+    sr.serve("sr_vma_alerts_cap.json")
+    assert not sr.poll(gone + timedelta(minutes=1)).changed
+    assert sr.store.get(SUNDSVALL).ended == gone
