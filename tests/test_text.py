@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from feeder.text import body_html, clean_text, plain_text, sanitize_html, shorten
+from feeder.text import (
+    body_html,
+    clean_text,
+    first_sentence,
+    plain_text,
+    sanitize_html,
+    shorten,
+)
 
 HOSTILE = [
     '<script>alert(1)</script><p>ok</p>',
@@ -87,3 +94,51 @@ def test_clean_text_leaves_nothing_xml_cannot_carry() -> None:
 def test_outputs_of_plain_text_and_sanitize_are_clean_even_from_entities() -> None:
     assert plain_text("<p>a&#11;b&#1;c</p>") == "a bc"
     assert sanitize_html("<p>a&#11;b\x01c</p>") == "<p>a\nbc</p>"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("&lt;Höga kusten&gt;", "<Höga kusten>"),  # decoded once ...
+        ("<Höga kusten>", "<Höga kusten>"),  # ... and kept: it is text, not markup
+        ("&amp;lt;Höga kusten&amp;gt;", "&lt;Höga kusten&gt;"),  # never twice
+        ("Vägen <b>stängs</b> vid <Höga kusten> & <E4>", "Vägen stängs vid <Höga kusten> & <E4>"),
+        ("<3 och <= 5", "<3 och <= 5"),
+        ("<x-ruta>inne</x-ruta>", "inne"),  # a custom element is markup
+        ("<IMG SRC=x onerror=y>bild", "bild"),
+        ("<!-- kommentar -->text", "text"),
+    ],
+)
+def test_plain_text_is_decoded_exactly_once(raw: str, text: str) -> None:
+    assert plain_text(raw) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("Viktigt meddelande till allmänheten i Sundsvall i Västernorrlands län.\r\n\r\n"
+         "Det brinner i ett fartyg i hamnen.",
+         "Viktigt meddelande till allmänheten i Sundsvall i Västernorrlands län"),
+        ("Det brinner. Gå inomhus.", "Det brinner"),
+        ("Gå inomhus kl. 14.00 och stäng fönster! Lyssna på P4.",
+         "Gå inomhus kl. 14.00 och stäng fönster!"),
+        ("Rad ett\nRad två", "Rad ett"),
+        ("  ", ""),
+    ],
+)
+def test_first_sentence(text: str, sentence: str) -> None:
+    assert first_sentence(text) == sentence
+
+
+def test_sanitize_makes_relative_links_absolute_against_a_base() -> None:
+    raw = '<p><a href="/nyheter/x">x</a> <a href="y.html">y</a> <a href="https://a.se/">a</a></p>'
+    assert sanitize_html(raw, "https://www.krisinformation.se/") == (
+        '<p><a href="https://www.krisinformation.se/nyheter/x" rel="noopener noreferrer">x</a>'
+        ' <a href="https://www.krisinformation.se/y.html" rel="noopener noreferrer">y</a>'
+        ' <a href="https://a.se/" rel="noopener noreferrer">a</a></p>')
+
+
+def test_clean_text_is_quick_on_long_clean_texts_and_still_exact() -> None:
+    long = "Västernorrland " * 100_000
+    assert clean_text(long) is long  # nothing to change: the text itself
+    assert clean_text(long + "\U0001fffe\U0001f600") == long + "\U0001f600"

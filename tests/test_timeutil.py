@@ -55,3 +55,16 @@ def test_stored_times_of_any_year_format_and_read_back(value: datetime) -> None:
 
 def test_swedish_is_stockholm_time() -> None:
     assert swedish(datetime(2026, 6, 12, 10, tzinfo=UTC)) == "12 juni 2026 kl. 12.00"
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [("999-06-12T10:00:00Z", 999),  # an older feeder's short year
+     ("10000-01-01T00:00:00Z", 9999), ("-5-01-01T00:00:00Z", 1),
+     ("0001-01-01T00:00:00-05:00", 1), ("9999-12-31T23:59:59+01:00", 9999),
+     ("garbage", 1), ("", 1)],
+)
+def test_read_stored_never_fails(text: str, year: int) -> None:
+    value = read_stored(text)
+    assert value.tzinfo is not None and value.year == year
+    assert iso_z(value) is not None and swedish(value)

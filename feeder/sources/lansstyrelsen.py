@@ -265,7 +265,8 @@ class LansstyrelsenSource(SourceBase):
                 failures.append(
                     _Failure(entry, f"internal error: {type(exc).__name__}: {exc}", "error"))
             else:
-                items.extend(article.items)
+                # Two addresses of one article (its rel=canonical): the first fetched is kept.
+                items.extend(i for i in article.items if all(i.id != o.id for o in items))
                 warnings.extend(article.warnings)
         if failures and not items:
             some_stored = any(stored.find(entry.key) for entry in entries)

@@ -135,6 +135,8 @@ class NewsSite:
 
     def serve(self, path: str, body: bytes | str, *, status: int = 200,
               content_type: str = "text/html; charset=utf-8", etag: str | None = None) -> None:
+        """Answer GETs of ``path`` (with its query, if it has one: a route with the query wins
+        over the bare path) with ``body`` (a fixture name or bytes)."""
         data = fixture(body) if isinstance(body, str) else body
         self.routes[path] = Route(status, self.local(data), content_type, etag)
 
@@ -151,7 +153,9 @@ class NewsSite:
 
     def _answer(self, request: Request) -> Response:
         self.requests.append(request)
-        route = self.routes.get(request.path)
+        query = request.query_string.decode()
+        route = self.routes.get(f"{request.path}?{query}") if query else None
+        route = route or self.routes.get(request.path)
         if route is None:
             return Response(b"<h1>Sidan finns inte</h1>", status=404, content_type="text/html")
         headers = {"ETag": route.etag} if route.etag else {}

@@ -6,7 +6,7 @@ import pytest
 
 from feeder.errors import NotFoundError
 from feeder.ladder import Level
-from feeder.model import Item
+from feeder.model import Item, Reopen
 from feeder.store import Store
 from tests.common import NOW
 
@@ -128,3 +128,57 @@ def test_success_after_a_stale_gap_moves_since(store: Store) -> None:
     # a good poll within stale_after keeps since
     again = store.record_success("smhi", later + timedelta(minutes=2), stale_after=600)
     assert again.since == later
+
+
+# --------------------------------------------------------------------------- listed again
+
+
+def _ended(store: Store, rule: Reopen) -> Item:
+    """An item stored, then ended (cancelled or gone from its list)."""
+    store.upsert([item("vma:1", source="vma")], NOW, reopen=rule)
+    assert store.end_missing("vma", [], NOW + timedelta(minutes=1)) == ["vma:1"]
+    return store.get("vma:1")
+
+
+def test_listed_again_an_ended_item_comes_back_by_default(store: Store) -> None:
+    _ended(store, Reopen.LISTED)
+    result = store.upsert([item("vma:1", source="vma")], NOW + timedelta(minutes=2))
+    assert result.updated == ["vma:1"] and store.get("vma:1").ended is None
+
+
+@pytest.mark.parametrize("age", [timedelta(0), -timedelta(minutes=5)])
+def test_with_reopen_newer_the_same_or_an_older_version_leaves_it_ended(
+    store: Store, age: timedelta
+) -> None:
+    ended = _ended(store, Reopen.NEWER)
+    again = item("vma:1", source="vma", updated=ended.updated + age, title="Från en gammal cache")
+    result = store.upsert([again], NOW + timedelta(minutes=2), reopen=Reopen.NEWER)
+    assert (result.inserted, result.updated, result.unchanged) == ([], [], 1)
+    assert store.get("vma:1") == ended  # nothing written
+
+
+def test_with_reopen_newer_a_newer_version_reopens(store: Store) -> None:
+    ended = _ended(store, Reopen.NEWER)
+    newer = item("vma:1", source="vma", updated=ended.updated + timedelta(seconds=1))
+    result = store.upsert([newer], NOW + timedelta(minutes=2), reopen=Reopen.NEWER)
+    assert result.updated == ["vma:1"]
+    assert store.get("vma:1") == newer
+
+
+def test_a_running_item_is_updated_whatever_the_rule(store: Store) -> None:
+    store.upsert([item("vma:1", source="vma")], NOW, reopen=Reopen.NEWER)
+    older_text = item("vma:1", source="vma", body="<p>Rättad</p>")
+    assert store.upsert([older_text], NOW, reopen=Reopen.NEWER).updated == ["vma:1"]
+
+
+def test_rows_with_dates_outside_any_range_are_read_not_refused(store: Store) -> None:
+    store.upsert([item("smhi:9-9")], NOW)
+    with store._write() as db:
+        db.execute("UPDATE items SET published = '999-06-12T10:00:00Z', updated = 'oops',"
+                   " expires = '10000-01-01T00:00:00Z', onset = '0001-01-01T00:00:00-05:00'"
+                   " WHERE id = 'smhi:9-9'")
+    read = store.get("smhi:9-9")
+    assert read.published.year == 999 and read.updated.year == 1
+    assert read.expires is not None and read.expires.year == 9999
+    assert read.onset is not None and read.onset.year == 1
+    assert [i.id for i in store.items()] == ["smhi:9-9"]
