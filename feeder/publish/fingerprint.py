@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config
 from ..model import SourceStatus
+from ..status import banner_sources, condition, state_since
 from ..timeutil import iso_z, read_stored
 from .assets import STATIC_NAMES
 from .writer import atomic_write
@@ -61,6 +62,8 @@ def config_part(config: Config) -> list[object]:
         sorted(config.region.municipalities.items()),
         config.server.public_url,
         int(config.banner.min_level),
+        config.banner.lookahead,
+        banner_sources(config),
         [config.feeds.max_items, config.feeds.title, config.feeds.description],
         [[name, config.sources[name].stale_after] for name in config.enabled_sources],
         [[t.id, t.title, list(t.match)] for t in config.topics],
@@ -72,7 +75,8 @@ def inputs(
 ) -> str:
     """The digest of everything but the instant."""
     shown = [
-        [name, s.ok, s.stale, iso_z(s.since), iso_z(s.last_success) if s.stale else None]
+        [name, s.ok, s.stale, iso_z(s.since), iso_z(s.last_success) if s.stale else None,
+         str(condition(s)), iso_z(state_since(s))]
         for name, s in statuses.items()
     ]
     blob = json.dumps(
