@@ -91,6 +91,8 @@ class Stamp:
     rendered_at: datetime
     next_change: datetime | None
     files: tuple[str, ...]
+    left_out: tuple[str, ...] = ()
+    """The items that rendering had to leave out (the same inputs leave out the same)."""
 
     def covers(self, digest: str, now: datetime, output_dir: Path) -> bool:
         """True when rendering at ``now`` would give exactly the files already written."""
@@ -109,6 +111,7 @@ def read(output_dir: Path) -> Stamp | None:
             rendered_at=read_stored(data["rendered_at"]),
             next_change=read_stored(data["next_change"]) if data["next_change"] else None,
             files=tuple(str(name) for name in data["files"]),
+            left_out=tuple(str(item_id) for item_id in data.get("left_out", ())),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -120,12 +123,14 @@ def write(
     now: datetime,
     next_change: datetime | None,
     files: Iterable[str],
+    left_out: Iterable[str] = (),
 ) -> None:
     data = {
         "inputs": digest,
         "rendered_at": now.isoformat(),
         "next_change": next_change.isoformat() if next_change else None,
         "files": sorted(files),
+        "left_out": sorted(left_out),
     }
     atomic_write(output_dir / FILE, (json.dumps(data, indent=1) + "\n").encode())
 
