@@ -41,7 +41,7 @@ from ..store import Store
 from ..timeutil import to_utc, utcnow
 from . import fingerprint, outcome, plan, render, writer
 
-__all__ = ["PublishResult", "publish"]
+__all__ = ["PublishResult", "publish", "repair"]
 
 log = logging.getLogger("feeder.publish")
 
@@ -83,6 +83,20 @@ def publish(store: Store, config: Config, now: datetime | None = None) -> Publis
         raise
 
 
+def repair(config: Config) -> list[str]:
+    """At start-up: every ``.gz`` twin in ``storage.output_dir`` checked against its file by
+    content, a stale one rewritten, an orphan removed (under the publish lock). Returns what
+    was repaired; a folder that cannot be read or written is a FeederError naming it."""
+    out = config.storage.output_dir
+    if not out.is_dir():
+        return []
+    try:
+        with writer.locked(out):
+            return writer.repair_twins(out)
+    except OSError as exc:
+        raise FeederError(f"cannot check storage.output_dir {str(out)!r}: {exc}") from exc
+
+
 def _failed(out: Path, now: datetime, exc: Exception) -> None:
     before = outcome.latest(out)
     outcome.record(out, outcome.Outcome(
@@ -110,7 +124,9 @@ def _publish(store: Store, config: Config, now: datetime, out: Path) -> PublishR
         # 3. render
         made = render.render(chosen, writer.read(out / "banner.json"))
         # 4. write
-        changed = writer.write_all(out, made.files)
+        # A publish that did not finish (no fingerprint) may have left a stale .gz: check the
+        # twins by content then; otherwise their mtimes suffice (see writer).
+        changed = writer.write_all(out, made.files, thorough=stamp is None)
         changed += writer.remove_stale_topics(out, (t.id for t in chosen.topics))
         left_out = tuple(sorted({*chosen.left_out, *made.left_out_ids}))
         next_change = chosen.next_change

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -95,12 +96,21 @@ class Stamp:
     """The items that rendering had to leave out (the same inputs leave out the same)."""
 
     def covers(self, digest: str, now: datetime, output_dir: Path) -> bool:
-        """True when rendering at ``now`` would give exactly the files already written."""
+        """True when rendering at ``now`` would give exactly the files already written, and
+        every file's ``.gz`` twin is still the one written with it (same mtime: see writer)."""
         if digest != self.inputs or now < self.rendered_at:
             return False
         if self.next_change is not None and now >= self.next_change:
             return False
-        return all(os.path.isfile(output_dir / name) for name in self.files)
+        return all(_with_twin(output_dir / name) for name in self.files)
+
+
+def _with_twin(path: Path) -> bool:
+    try:
+        st_file, st_twin = os.stat(path), os.stat(f"{path}.gz")
+    except OSError:
+        return False
+    return stat.S_ISREG(st_file.st_mode) and st_file.st_mtime_ns == st_twin.st_mtime_ns
 
 
 def read(output_dir: Path) -> Stamp | None:
