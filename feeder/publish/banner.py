@@ -147,11 +147,11 @@ def _same_content(doc: dict[str, Any], previous: bytes) -> bool:
     return _dump(old) == _dump(doc)
 
 
-def _article(entry: Entry) -> str:
+def _article(entry: Entry, now: datetime) -> str:
     it = entry.item
     meta = [f"Källa: {escape(entry.source)}"]
     if entry.upcoming and it.onset is not None:
-        meta.insert(0, f"Från {escape(weekday_time(it.onset, entry.published))}")
+        meta.insert(0, f"Från {escape(weekday_time(it.onset, now))}")
     if it.expires is not None:
         meta.append(f"Gäller till {escape(swedish(it.expires))}")
     if entry.url is not None:
@@ -174,10 +174,10 @@ def render_html(plan: Plan) -> bytes:
     heading = f"Varningar och meddelanden för {region}"
     body = [f'<h1 class="sr">{escape(heading)}</h1>']
     if alerts:
-        body.append(_article(alerts[0]))
+        body.append(_article(alerts[0], plan.now))
         if len(alerts) > 1:  # the others behind "N till", as in banner.js (no script needed)
             body.append(f"<details><summary>{len(alerts) - 1} till</summary>")
-            body.extend(_article(entry) for entry in alerts[1:])
+            body.extend(_article(entry, plan.now) for entry in alerts[1:])
             body.append("</details>")
     elif plan.banner_state is Condition.OK:
         body.append(

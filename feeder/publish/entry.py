@@ -68,8 +68,8 @@ def _local(moment: datetime) -> datetime:
 
 def weekday_time(moment: datetime, reference: datetime | None = None) -> str:
     """``lördag 18 september kl. 00.00`` in Europe/Stockholm, for when something begins; the
-    year is added when it is not the year of ``reference`` (when the item was published), so
-    that the words depend on the item alone, never on the clock."""
+    year is added when it is not the year of ``reference`` (feeds: when the item was published,
+    so that the words depend on the item alone, never on the clock; pages: now)."""
     local = _local(moment)
     text = f"{WEEKDAYS[local.weekday()]} {local.day} {SWEDISH_MONTHS[local.month - 1]}"
     if reference is None or _local(reference).year != local.year:

@@ -65,12 +65,12 @@ def _meta(entry: Entry) -> str:
     )
 
 
-def _alert(entry: Entry) -> str:
+def _alert(entry: Entry, now: datetime) -> str:
     onset = entry.item.onset
     starts = ""
     if entry.upcoming and onset is not None:
         starts = (f'<p class="starts"><strong>Från <time datetime="{iso_z(onset)}">'
-                  f"{escape(weekday_time(onset, entry.published))}</time></strong></p>")
+                  f"{escape(weekday_time(onset, now))}</time></strong></p>")
     return (
         f'<article class="alert level-{int(entry.item.level)}">'
         f"{_title(entry, 'h3')}{starts}{_meta(entry)}{entry.body}</article>"
@@ -129,7 +129,7 @@ def render(plan: Plan) -> bytes:
         parts.append(f'<p class="stale">{escape(others)}</p>')
     parts.append("<h2>Aktuella varningar och meddelanden</h2>")
     if plan.current:
-        parts.extend(_alert(entry) for entry in plan.current)
+        parts.extend(_alert(entry, plan.now) for entry in plan.current)
     elif plan.banner_state is Condition.OK:
         parts.append(f"<p>Just nu finns inga varningar eller meddelanden för {escape(region)}.</p>")
     else:

@@ -237,14 +237,14 @@ def test_stale_data_shows_the_time_of_the_last_good_update(
     note = page.locator(".fb-stale")
     # 08:30 UTC is 10:30 in Stockholm (summer time).
     expect(note).to_have_text("Uppgifterna från SMHI kan vara inaktuella. "
-                              "Senast uppdaterat 12 juni kl. 10:30.")
+                              "Senast uppdaterat 12 juni 2026 kl. 10.30.")
     # Without a last_success, the time the content last changed is shown.
     del sources["smhi"]["last_success"]
     assets_site.put_json("/banner.json", banner_doc(FIRE, stale=True, sources=sources,
                                                     generated="2026-01-15T07:05:00Z"))
     page.reload()
     wait_marks(page, "loaded")
-    expect(note).to_contain_text("Senast uppdaterat 15 januari kl. 08:05.")
+    expect(note).to_contain_text("Senast uppdaterat 15 januari 2026 kl. 08.05.")
     # Fresh data: no note.
     assets_site.put_json("/banner.json", banner_doc(FIRE))
     page.reload()
@@ -342,7 +342,7 @@ def test_a_failing_re_read_keeps_the_last_shown_alert(
     page.clock.run_for(3 * 61_000)
     wait_marks(page, "failed", 4)
     expect(page.locator(".fb-stale")).to_have_text(
-        "Kunde inte hämta nya uppgifter. Senast uppdaterat 12 juni kl. 12:00."
+        "Kunde inte hämta nya uppgifter. Senast uppdaterat 12 juni 2026 kl. 12.00."
     )
     assets_site.put_json("/banner.json", banner_doc(SEVERE, FIRE))
     page.clock.run_for(61_000)
