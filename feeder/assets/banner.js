@@ -2,15 +2,10 @@
  *
  * Embed it with one script element: src="https://HOST/banner.js", defer (docs/embed.md).
  * Options on the script tag:  data-kommun="2281"  (county-wide alerts plus those for that
- * municipality only);  data-status="visa"  (also when there is no alert, say so when a source
- * of the banner has no current data, instead of showing nothing). Renders into the first
- * [data-feeder-banner] element of the page, else at the top of <body>. Reads banner.json beside
- * this script and re-reads it about every 60 s.
- *
- * Unknown is not all-clear: when a source that can put an alert in the banner has never been
- * read, or is stale (banner.json "state"), the alerts shown carry a note naming it, since when,
- * with a link to the authority (the same words as banner.html). An upcoming alert says
- * "Från <weekday, date, time>" until it begins.
+ * municipality only);  data-status="visa"  (with no alert, say which banner source has no
+ * current data instead of showing nothing). Renders into the first [data-feeder-banner] element
+ * of the page, else at the top of <body>. Reads banner.json beside this script and re-reads it
+ * about every 60 s. Notes on sources use banner.html's words; upcoming alerts say "Från ...".
  *
  * Safety: data only ever reaches the page through textContent and attributes set one by one
  * (links only http/https); no innerHTML, no eval, no inline handlers; styles live in a shadow
@@ -269,11 +264,13 @@
     var out = [];
     var sources = data && data.sources && typeof data.sources === 'object' ? data.sources : {};
     Object.keys(sources).forEach(function (name) {
-      var s = sources[name];
-      if (!s || s.banner !== true || (s.state !== 'unknown' && s.state !== 'stale')) return;
+      var s = sources[name] || {};
+      // (A banner.json without "state" is an older feeder's: its stale sources count.)
+      var state = typeof s.state === 'string' ? s.state : s.stale === true ? 'stale' : 'ok';
+      if (s.banner === false || (state !== 'unknown' && state !== 'stale')) return;
       var who = SOURCE_NAMES[name] || name;
       var text;
-      if (s.state === 'unknown') {
+      if (state === 'unknown') {
         var since = time(s.since);
         text = since === null ? 'Inga uppgifter från ' + who + ' har hämtats än.'
           : 'Inga uppgifter från ' + who + ' har kunnat hämtas sedan ' + formatTime(since) + '.';
@@ -305,26 +302,6 @@
       return 'Kunde inte hämta nya uppgifter. Senast uppdaterat ' + formatTime(lastGood) + '.';
     }
     return '';
-  }
-
-  /* banner.json without "state" (an older feeder): a note on every stale source. */
-  function staleText() {
-    if (!data || data.stale !== true) return '';
-    var names = [];
-    var latest = null;
-    var sources = data.sources && typeof data.sources === 'object' ? data.sources : {};
-    Object.keys(sources).forEach(function (name) {
-      var s = sources[name];
-      if (!s || s.stale !== true) return;
-      names.push(SOURCE_NAMES[name] || name);
-      var t = time(s.last_success);
-      if (t !== null && (latest === null || t < latest)) latest = t;
-    });
-    var who = names.length ? ' från ' + names.join(', ') : '';
-    var text = 'Uppgifterna' + who + ' kan vara inaktuella.';
-    if (latest === null) latest = time(data.generated);
-    if (latest !== null) text += ' Senast uppdaterat ' + formatTime(latest) + '.';
-    return text;
   }
 
   /* A constructed style sheet (not subject to the host page's CSP style-src), built once. */
@@ -429,12 +406,10 @@
   function render(byUser) {
     var now = Date.now();
     var list = current(now);
-    var known = !data || typeof data.state !== 'string' || data.state === 'ok';
-    var missing = known ? [] : gaps();
+    var missing = data ? gaps() : [];
+    var known = !missing.length;
     var offline = offlineText(now);
-    var legacy = data && typeof data.state !== 'string' ? staleText() : '';
     var notes = missing.map(function (g) { return g.text; });
-    if (legacy) notes.push(legacy);
     if (offline) notes.push(offline);
     // With no alert: nothing at all, unless asked (data-status="visa") and a source is unknown.
     var statusOnly = !list.length && showStatus && !known;
@@ -524,7 +499,6 @@
       view.rest.appendChild(ul);
     }
     missing.forEach(function (g) { view.rest.appendChild(noteView(g, 'fb-stale')); });
-    if (legacy) view.rest.appendChild(el('p', 'fb-stale', legacy));
     if (offline) view.rest.appendChild(el('p', 'fb-stale', offline));
 
     if (focusMore) {
