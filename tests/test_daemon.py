@@ -329,7 +329,9 @@ def test_sigterm_during_a_slow_upstream_response_exits_0_and_a_restart_resumes(
     config_path = write_config(tmp_path, upstream, interval=3600, read_timeout=10)
     daemon = daemons(config_path)
     assert upstream.received.wait(20), daemon.output()
-    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 200)
+    # Serving, and honest: SMHI has never answered, so nothing is known yet.
+    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 503
+                      and json.loads(daemon.get("/healthz")[1])["status"] == "starting")
     code, took = daemon.terminate()
     log = daemon.output()
     assert code == 0, log
@@ -363,7 +365,9 @@ def test_sigterm_while_the_upstream_hangs_stops_within_the_request_timeout(
     upstream.hanging = True
     daemon = daemons(write_config(tmp_path, upstream, interval=3600, read_timeout=2))
     assert upstream.received.wait(20), daemon.output()
-    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 200)
+    # Serving, and honest: SMHI has never answered, so nothing is known yet.
+    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 503
+                      and json.loads(daemon.get("/healthz")[1])["status"] == "starting")
     code, took = daemon.terminate()
     log = daemon.output()
     assert code == 0, log
