@@ -20,6 +20,7 @@ import sys
 from . import __version__, server
 from .app import Feeder
 from .config import Config
+from .errors import FeederError
 from .publish import repair
 from .scheduler import Scheduler
 from .web import OutputCache, create_app
@@ -52,9 +53,13 @@ def run(config: Config) -> int:
     scheduler: Scheduler | None = None
     with Feeder(config) as feeder:
         try:
-            repaired = repair(config)
-            if repaired:
-                log.warning("gzip twins repaired at start-up: %s", ", ".join(repaired))
+            try:
+                repaired = repair(config)
+            except FeederError as exc:  # serve what is there; publishing will say more
+                log.error("gzip twins not checked at start-up: %s", exc)
+            else:
+                if repaired:
+                    log.warning("gzip twins repaired at start-up: %s", ", ".join(repaired))
             written = feeder.load_standing()
             if written:
                 log.info("standing notices from config.yaml written: %s", ", ".join(written))
