@@ -411,7 +411,8 @@
     var offline = offlineText(now);
     var notes = missing.map(function (g) { return g.text; });
     if (offline) notes.push(offline);
-    // With no alert: nothing at all, unless asked (data-status="visa") and a source is unknown.
+    // No alert: nothing at all, unless asked (data-status="visa") and a banner source has no
+    // current data (never read, or stale).
     var statusOnly = !list.length && showStatus && !known;
     var key = JSON.stringify([list.map(function (a) { return [a.id, a.updated, upcoming(a, now)]; }),
       list.length || statusOnly ? notes : [], statusOnly]);
