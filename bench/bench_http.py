@@ -125,7 +125,7 @@ def seed_items(count: int = 120) -> list[Item]:
             summary="Länsstyrelsen samordnar arbetet mot mäns våld mot kvinnor.",
             published=when, updated=when,
             url=None if alert else "https://www.lansstyrelsen.se/vasternorrland/",
-            starts=when if alert else None,
+            onset=when if alert else None,
             expires=now + timedelta(days=30) if alert else None,
         ))
     return out

@@ -53,7 +53,7 @@ def items(count: int) -> list[Item]:
             published=when,
             updated=when,
             url=url if source == "lansstyrelsen" else "https://www.smhi.se/varningar",
-            starts=when if source == "smhi" else None,
+            onset=when if source == "smhi" else None,
             expires=when + timedelta(hours=12) if source == "smhi" else None,
             areas=("2281",) if n % 3 == 0 else (),
         ))

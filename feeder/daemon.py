@@ -1,7 +1,9 @@
 """``feeder run``: the scheduler and the web server in one process, until SIGTERM/SIGINT.
 
 ``run(config) -> int`` is what the CLI calls. It builds the :class:`~feeder.app.Feeder` (the
-store, the fetcher), loads the standing notices of config.yaml, takes the feeder's scheduler
+store, the fetcher), checks every published ``.gz`` twin against its file (a crash between the
+two writes must not leave nginx serving an old one: :func:`feeder.publish.repair`), loads the
+standing notices of config.yaml, takes the feeder's scheduler
 (polls, publishes) and the web app (the published files from memory, ``/healthz``, the routes
 other modules add) and serves on ``server.host:server.port``. The web app's lifespan starts the
 scheduler and, on a stop signal, joins it before the process exits 0. Errors before anything runs
@@ -18,6 +20,8 @@ import sys
 from . import __version__, server
 from .app import Feeder
 from .config import Config
+from .errors import FeederError
+from .publish import repair
 from .scheduler import Scheduler
 from .web import OutputCache, create_app
 
@@ -49,6 +53,13 @@ def run(config: Config) -> int:
     scheduler: Scheduler | None = None
     with Feeder(config) as feeder:
         try:
+            try:
+                repaired = repair(config)
+            except FeederError as exc:  # serve what is there; publishing will say more
+                log.error("gzip twins not checked at start-up: %s", exc)
+            else:
+                if repaired:
+                    log.warning("gzip twins repaired at start-up: %s", ", ".join(repaired))
             written = feeder.load_standing()
             if written:
                 log.info("standing notices from config.yaml written: %s", ", ".join(written))

@@ -113,12 +113,23 @@ def in_banner(item: Item, min_level: Level, now: datetime, lookahead: int = 0) -
     )
 
 
+def effective_published(item: Item, now: datetime) -> datetime:
+    """When the item was first shown: its ``published``, or its *effective* time when that came
+    later (an editor's notice scheduled ahead is listed from its start, not from when it was
+    written)."""
+    if item.effective is not None and item.published < item.effective <= now:
+        return item.effective
+    return item.published
+
+
 def effective_updated(item: Item, now: datetime) -> datetime:
-    """When the item last changed as published: its ``updated``, or when it ended if later."""
+    """When the item last changed as published: its ``updated``, or when it became effective or
+    ended, whichever is latest."""
+    latest = max(item.updated, effective_published(item, now))
     end = end_of(item, now)
-    if end is not None and end.at > item.updated:
+    if end is not None and end.at > latest:
         return end.at
-    return item.updated
+    return latest
 
 
 def next_change(items: Iterable[Item], now: datetime, lookahead: int = 0) -> datetime | None:
@@ -135,7 +146,16 @@ def next_change(items: Iterable[Item], now: datetime, lookahead: int = 0) -> dat
         if item.withdrawn or item.ended is not None:
             continue
         if item.onset is not None:
-            moments += [m for m in (item.onset - ahead, item.onset) if m > now]
+            moments += [m for m in (_before(item.onset, ahead), item.onset) if m > now]
         if item.expires is not None and item.expires > now:
             moments.append(item.expires)
     return min(moments, default=None)
+
+
+def _before(moment: datetime, span: timedelta) -> datetime:
+    """``moment - span``, or the earliest datetime at the calendar's edge (a stored year-1 onset
+    must not stop publishing with an OverflowError)."""
+    try:
+        return moment - span
+    except OverflowError:
+        return datetime.min.replace(tzinfo=moment.tzinfo)

@@ -85,7 +85,7 @@ def scenario() -> list[Item]:
     """A county's morning: one of each kind of item the outputs must handle."""
     return [
         fire_risk(),
-        make_item("notice:storm", level=Level.WARNING, title="Storm <i>Hans</i> närmar sig",
+        make_item("notice:storm", level=Level.WARNING, title="Storm Hans närmar sig",
                   body=HOSTILE, updated=NOW - HOUR, url="javascript:alert(4)"),
         news(),
         fire_risk("smhi:99-22", title="Risk för gräsbrand i Västernorrlands län",

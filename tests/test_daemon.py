@@ -105,14 +105,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def write_config(tmp_path: Path, upstream: Upstream, *, interval: int,
+def write_config(tmp_path: Path, upstream: Upstream | str, *, interval: int,
                  read_timeout: float = 10, port: int | None = None) -> Path:
+    """``upstream``: the fake SMHI, or the URL SMHI is polled at."""
     data = {
         "storage": {"database": "var/feeder.sqlite3", "output_dir": "var/public"},
         "server": {"host": "127.0.0.1", "port": port or free_port()},
         "http": {"connect_timeout": 2, "read_timeout": read_timeout},
         "sources": {
-            "smhi": {"url": upstream.url, "interval": interval, "stale_after": 3600},
+            "smhi": {"url": upstream if isinstance(upstream, str) else upstream.url,
+                     "interval": interval, "stale_after": 3600},
             "lansstyrelsen": {"enabled": False},
         },
     }
@@ -270,6 +272,53 @@ def test_an_alert_leaves_the_banner_at_its_end_with_no_poll(
     assert code == 0, daemon.output()
 
 
+def test_an_upcoming_alert_becomes_active_at_its_onset_with_no_poll(
+    tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
+) -> None:
+    now = datetime.now(UTC)
+    onset = now + timedelta(seconds=6)
+    upstream.body = fire_warning(start=onset, end=now + timedelta(days=1),
+                                 published=now - timedelta(minutes=5))
+    daemon = daemons(write_config(tmp_path, upstream, interval=3600))
+    daemon.wait_until(lambda: alert_titles(daemon.banner()) == [FIRE_TITLE])
+    (shown,) = daemon.banner()["alerts"]
+    assert shown["upcoming"] is True and shown["starts"] == onset.strftime("%Y-%m-%dT%H:%M:%SZ")
+    status, page = daemon.get("/banner.html")
+    assert status == 200 and "Från " in page.decode()
+    daemon.wait_until(lambda: daemon.banner()["alerts"][0]["upcoming"] is False, timeout=20)
+    assert datetime.now(UTC) >= onset.replace(microsecond=0)
+    assert "Från " not in daemon.get("/banner.html")[1].decode()
+    assert upstream.requests == 1  # the start-up poll only: the publish at the onset did it
+    code, _ = daemon.terminate()
+    assert code == 0, daemon.output()
+
+
+def test_the_first_start_offline_says_nothing_is_known(
+    tmp_path: Path, daemons: Callable[[Path], Daemon]
+) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{sock.getsockname()[1]}/warning.json"
+    # What a kill between a file and its .gz left from an earlier run: checked at start-up.
+    public = tmp_path / "var" / "public"
+    public.mkdir(parents=True)
+    (public / "banner.html").write_bytes(b"<p>new</p>")
+    (public / "banner.html.gz").write_bytes(gzip.compress(b"<p>old</p>"))
+    daemon = daemons(write_config(tmp_path, nowhere, interval=3600))
+    daemon.wait_until(lambda: daemon.banner()["sources"]["smhi"]["since"] is not None)
+    assert "gzip twins repaired at start-up: banner.html.gz" in daemon.output()
+    banner = daemon.banner()
+    assert banner["state"] == "unknown" and banner["alerts"] == []
+    status, body = daemon.get("/healthz")
+    assert (status, json.loads(body)["status"]) == (503, "starting")
+    for name in ("/banner.html", "/index.html"):
+        page = daemon.get(name)[1].decode()
+        assert not re.search(r"(?i)inga (aktuella )?varningar", page), name
+        assert "Inga uppgifter från SMHI har kunnat hämtas sedan" in page, name
+    code, _ = daemon.terminate()
+    assert code == 0, daemon.output()
+
+
 def test_sigterm_during_a_slow_upstream_response_exits_0_and_a_restart_resumes(
     tmp_path: Path, upstream: Upstream, daemons: Callable[[Path], Daemon]
 ) -> None:
@@ -280,7 +329,9 @@ def test_sigterm_during_a_slow_upstream_response_exits_0_and_a_restart_resumes(
     config_path = write_config(tmp_path, upstream, interval=3600, read_timeout=10)
     daemon = daemons(config_path)
     assert upstream.received.wait(20), daemon.output()
-    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 200)
+    # Serving, and honest: SMHI has never answered, so nothing is known yet.
+    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 503
+                      and json.loads(daemon.get("/healthz")[1])["status"] == "starting")
     code, took = daemon.terminate()
     log = daemon.output()
     assert code == 0, log
@@ -314,7 +365,9 @@ def test_sigterm_while_the_upstream_hangs_stops_within_the_request_timeout(
     upstream.hanging = True
     daemon = daemons(write_config(tmp_path, upstream, interval=3600, read_timeout=2))
     assert upstream.received.wait(20), daemon.output()
-    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 200)
+    # Serving, and honest: SMHI has never answered, so nothing is known yet.
+    daemon.wait_until(lambda: daemon.get("/healthz")[0] == 503
+                      and json.loads(daemon.get("/healthz")[1])["status"] == "starting")
     code, took = daemon.terminate()
     log = daemon.output()
     assert code == 0, log

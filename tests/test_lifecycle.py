@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from feeder.ladder import Level
 from feeder.lifecycle import (
     State,
+    effective_published,
     effective_updated,
     end_of,
     in_banner,
@@ -93,3 +96,20 @@ def test_next_change_is_the_next_start_or_expiry() -> None:
     assert next_change(items, NOW) == NOW + 3 * HOUR
     assert next_change(items, NOW + 4 * HOUR) == NOW + 5 * HOUR
     assert next_change(items, NOW + 10 * HOUR) is None
+
+
+def test_a_scheduled_item_is_dated_from_when_it_became_effective() -> None:
+    notice = make_item(published=NOW - 5 * HOUR, updated=NOW - 4 * HOUR, effective=NOW)
+    assert effective_published(notice, NOW) == NOW
+    assert effective_updated(notice, NOW) == NOW
+    assert effective_updated(notice.evolve(updated=NOW + HOUR), NOW + 2 * HOUR) == NOW + HOUR
+    started_earlier = make_item(published=NOW, effective=NOW - HOUR)  # back-dated start
+    assert effective_published(started_earlier, NOW) == NOW
+
+
+def test_next_change_never_overflows_at_the_edge_of_the_calendar() -> None:
+    first = datetime(1, 1, 1, tzinfo=UTC)
+    last = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    items = [fire_risk("smhi:old", onset=first, expires=None),
+             fire_risk("smhi:far", onset=last, expires=last)]
+    assert next_change(items, NOW, lookahead=86400) == last - timedelta(days=1)

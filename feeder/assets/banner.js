@@ -2,8 +2,10 @@
  *
  * Embed it with one script element: src="https://HOST/banner.js", defer (docs/embed.md).
  * Options on the script tag:  data-kommun="2281"  (county-wide alerts plus those for that
- * municipality only). Renders into the first [data-feeder-banner] element of the page, else at
- * the top of <body>. Reads banner.json beside this script and re-reads it about every 60 s.
+ * municipality only);  data-status="visa"  (with no alert, say which banner source has no
+ * current data instead of showing nothing). Renders into the first [data-feeder-banner] element
+ * of the page, else at the top of <body>. Reads banner.json beside this script and re-reads it
+ * about every 60 s. Notes on sources use banner.html's words; upcoming alerts say "Från ...".
  *
  * Safety: data only ever reaches the page through textContent and attributes set one by one
  * (links only http/https); no innerHTML, no eval, no inline handlers; styles live in a shadow
@@ -34,6 +36,12 @@
     notice: 'Länsstyrelsen',
     vma: 'Sveriges Radio (VMA)',
     krisinformation: 'Krisinformation'
+  };
+  var AUTHORITIES = {
+    smhi: ['SMHI:s varningar och meddelanden',
+      'https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden'],
+    krisinformation: ['krisinformation.se', 'https://www.krisinformation.se/'],
+    vma: ['Sveriges Radios sida om VMA', 'https://sverigesradio.se/vma']
   };
   var STYLES = [
     ':host{all:initial;display:block;contain:content}',
@@ -75,6 +83,10 @@
     '.fb-list>li{margin:0;border-top:1px solid #cfcfcf}',
     '.fb-stale{margin:0;padding:.35em 1em;font-size:.9375em;background:#f4f4f4;color:#1b1b1b;',
     'border-top:1px solid #cfcfcf}',
+    '.fb-unknown{margin:0;padding:.75em 1em;border-left:.5em solid #6b4e00;background:#fff8e1;',
+    'color:#1b1b1b}',
+    '.fb-unknown p{margin:0}',
+    '.fb-from{font-weight:700}',
     '.fb-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;',
     'clip:rect(0 0 0 0);white-space:nowrap;border:0}',
     '@media (prefers-reduced-motion:no-preference){.fb-new{animation:fb-in .25s ease-out}}',
@@ -85,6 +97,7 @@
 
   var jsonUrl = new URL('banner.json', script.src).href;
   var kommun = (script.getAttribute('data-kommun') || '').trim();
+  var showStatus = (script.getAttribute('data-status') || '').trim().toLowerCase() === 'visa';
 
   var host = null;        // the element holding our shadow root
   var createdHost = false; // true when we inserted it (at the top of <body>)
@@ -107,9 +120,10 @@
 
   try {
     dateFormat = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long',
-      hour: '2-digit', minute: '2-digit'
+      timeZone: 'Europe/Stockholm', weekday: 'long', day: 'numeric', month: 'long',
+      year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
     });
+    if (!dateFormat.formatToParts) dateFormat = null;
   } catch (e) {
     dateFormat = null;
   }
@@ -130,10 +144,23 @@
     return isNaN(t) ? null : t;
   }
 
-  function formatTime(ms) {
+  /* Stockholm time as feeder writes it: "12 juni 2026 kl. 09.58"; with weekday:
+     "lördag 13 juni kl. 18.00" (the year only when it is not this year's). */
+  function formatTime(ms, weekday) {
     var d = new Date(ms);
-    if (dateFormat) return dateFormat.format(d);
-    return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    if (!dateFormat) return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    var p = {};
+    dateFormat.formatToParts(d).forEach(function (part) { p[part.type] = part.value; });
+    var text = p.day + ' ' + p.month;
+    if (weekday) {
+      text = p.weekday + ' ' + text;
+      var thisYear = {};
+      dateFormat.formatToParts(new Date()).forEach(function (part) { thisYear[part.type] = part.value; });
+      if (thisYear.year !== p.year) text += ' ' + p.year;
+    } else {
+      text += ' ' + p.year;
+    }
+    return text + ' kl. ' + p.hour + '.' + p.minute;
   }
 
   function httpUrl(value) {
@@ -204,8 +231,13 @@
       source: str(raw.source),
       updated: str(raw.updated),
       expires: time(raw.expires),
+      starts: raw.upcoming === true ? time(raw.starts) : null,
       areas: areas
     };
+  }
+
+  function upcoming(alert, now) {
+    return alert.starts !== null && alert.starts > now;
   }
 
   function forHere(alert) {
@@ -227,26 +259,49 @@
     return list;
   }
 
-  function staleText(now) {
+  /* The banner's sources without current data, as banner.html words it: [{text, link}]. */
+  function gaps() {
+    var out = [];
+    var sources = data && data.sources && typeof data.sources === 'object' ? data.sources : {};
+    Object.keys(sources).forEach(function (name) {
+      var s = sources[name] || {};
+      // (A banner.json without "state" is an older feeder's: its stale sources count.)
+      var state = typeof s.state === 'string' ? s.state : s.stale === true ? 'stale' : 'ok';
+      if (s.banner === false || (state !== 'unknown' && state !== 'stale')) return;
+      var who = SOURCE_NAMES[name] || name;
+      var text;
+      if (state === 'unknown') {
+        var since = time(s.since);
+        text = since === null ? 'Inga uppgifter från ' + who + ' har hämtats än.'
+          : 'Inga uppgifter från ' + who + ' har kunnat hämtas sedan ' + formatTime(since) + '.';
+      } else {
+        var last = time(s.last_success);
+        text = 'Inga nya uppgifter från ' + who +
+          (last === null ? '.' : ' sedan ' + formatTime(last) + '.');
+      }
+      out.push({ text: text, link: AUTHORITIES[name] || null });
+    });
+    return out;
+  }
+
+  function noteView(gap, className) {
+    var p = el('p', className, gap.text);
+    if (gap.link) {
+      p.appendChild(document.createTextNode(' Se '));
+      var a = el('a', null, gap.link[0]);
+      a.href = gap.link[1];
+      a.rel = 'noopener';
+      p.appendChild(a);
+      p.appendChild(document.createTextNode('.'));
+    }
+    return p;
+  }
+
+  function offlineText(now) {
     if (failing && lastGood && now - lastGood >= OFFLINE_NOTE_MS) {
       return 'Kunde inte hämta nya uppgifter. Senast uppdaterat ' + formatTime(lastGood) + '.';
     }
-    if (!data || data.stale !== true) return '';
-    var names = [];
-    var latest = null;
-    var sources = data.sources && typeof data.sources === 'object' ? data.sources : {};
-    Object.keys(sources).forEach(function (name) {
-      var s = sources[name];
-      if (!s || s.stale !== true) return;
-      names.push(SOURCE_NAMES[name] || name);
-      var t = time(s.last_success);
-      if (t !== null && (latest === null || t < latest)) latest = t;
-    });
-    var who = names.length ? ' från ' + names.join(', ') : '';
-    var text = 'Uppgifterna' + who + ' kan vara inaktuella.';
-    if (latest === null) latest = time(data.generated);
-    if (latest !== null) text += ' Senast uppdaterat ' + formatTime(latest) + '.';
-    return text;
+    return '';
   }
 
   /* A constructed style sheet (not subject to the host page's CSP style-src), built once. */
@@ -303,7 +358,7 @@
     return true;
   }
 
-  function alertView(alert, id, isMain) {
+  function alertView(alert, id, isMain, now) {
     var box = el('div', 'fb-item fb-l' + alert.level);
     var body = el('div', 'fb-body');
     var heading = el('p', 'fb-head');
@@ -315,6 +370,10 @@
     body.appendChild(heading);
     if (alert.text) body.appendChild(el('p', 'fb-text', alert.text));
     var meta = el('p', 'fb-meta');
+    if (upcoming(alert, now)) {
+      meta.appendChild(el('span', 'fb-from', 'Från ' + formatTime(alert.starts, true)));
+      meta.appendChild(document.createTextNode(' · '));
+    }
     if (alert.url) {
       var link = el('a', null, 'Läs mer');
       link.href = alert.url;
@@ -347,11 +406,38 @@
   function render(byUser) {
     var now = Date.now();
     var list = current(now);
-    var note = list.length ? staleText(now) : '';
-    var key = JSON.stringify([list.map(function (a) { return [a.id, a.updated]; }), note]);
+    var missing = data ? gaps() : [];
+    var known = !missing.length;
+    var offline = offlineText(now);
+    var notes = missing.map(function (g) { return g.text; });
+    if (offline) notes.push(offline);
+    // No alert: nothing at all, unless asked (data-status="visa") and a banner source has no
+    // current data (never read, or stale).
+    var statusOnly = !list.length && showStatus && !known;
+    var key = JSON.stringify([list.map(function (a) { return [a.id, a.updated, upcoming(a, now)]; }),
+      list.length || statusOnly ? notes : [], statusOnly]);
     scheduleExpiry(list, now);
     if (key === shownKey) return;
     shownCount = list.length;
+    if (statusOnly) {
+      if (!ensureRoot()) return;
+      shownKey = key;
+      shownMain = null;
+      host.hidden = false;
+      view.wrap.setAttribute('aria-label',
+        'Varningar' + (data.region ? ' – ' + str(data.region) : ''));
+      empty(view.alert); empty(view.rest);
+      view.alert.className = 'fb-live-idle';
+      view.status.className = 'fb-live';
+      empty(view.status);
+      var box = el('div', 'fb-unknown');
+      box.appendChild(el('p', 'fb-lead', 'Just nu går det inte att säga om det finns varningar' +
+        (data.region ? ' för ' + str(data.region) : '') + '.'));
+      missing.forEach(function (g) { box.appendChild(noteView(g, 'fb-gap')); });
+      if (offline) box.appendChild(el('p', 'fb-gap', offline));
+      view.status.appendChild(box);
+      return;
+    }
     if (!list.length) {
       shownKey = key;
       shownMain = null;
@@ -382,7 +468,7 @@
     empty(idle);
     idle.className = 'fb-live-idle';
     lead.className = 'fb-live';
-    var item = alertView(main, 'fb-t0', true);
+    var item = alertView(main, 'fb-t0', true, now);
     if (main.id !== previousMain) item.classList.add('fb-new');
     empty(lead);
     lead.appendChild(item);
@@ -408,12 +494,13 @@
       });
       for (var i = 1; i < list.length; i++) {
         var li = el('li');
-        li.appendChild(alertView(list[i], 'fb-t' + i, false));
+        li.appendChild(alertView(list[i], 'fb-t' + i, false, now));
         ul.appendChild(li);
       }
       view.rest.appendChild(ul);
     }
-    if (note) view.rest.appendChild(el('p', 'fb-stale', note));
+    missing.forEach(function (g) { view.rest.appendChild(noteView(g, 'fb-stale')); });
+    if (offline) view.rest.appendChild(el('p', 'fb-stale', offline));
 
     if (focusMore) {
       var t = root.querySelector('.fb-toggle');
@@ -433,12 +520,14 @@
     return window.CSS && window.CSS.escape ? window.CSS.escape(value) : value.replace(/["\\]/g, '\\$&');
   }
 
+  /* Re-render when an alert expires, and when an upcoming one begins (its "Från" goes). */
   function scheduleExpiry(list, now) {
     if (expiryTimer) clearTimeout(expiryTimer);
     expiryTimer = 0;
     var next = null;
     list.forEach(function (a) {
       if (a.expires !== null && (next === null || a.expires < next)) next = a.expires;
+      if (upcoming(a, now) && (next === null || a.starts < next)) next = a.starts;
     });
     if (next !== null) {
       expiryTimer = setTimeout(function () { render(false); }, Math.min(next - now + 50, MAX_TIMER_MS));

@@ -4,6 +4,12 @@ from the plan's banner alerts and source statuses; part of step 3 of a publish (
 
 Both are pure. ``generated`` in banner.json is when the content last changed: when the new
 content equals the previous file's (apart from ``generated``), the previous bytes are kept.
+
+Unknown is not all-clear: banner.json carries each source's ``state`` (ok, failing, stale,
+unknown) and whether it can put an alert in the banner (``banner``), and the top-level ``state``
+over those sources; banner.html says "Inga aktuella varningar" only when that state is ``ok``,
+and otherwise which source has no current data since when, with a link to its authority
+(:mod:`.notes`). An upcoming alert says "Från <weekday, date and time>".
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from typing import Any
 
 from ..lifecycle import is_upcoming
 from ..model import SourceStatus
+from ..status import Condition, condition, state_since
 from ..timeutil import iso_z, swedish
-from .entry import Entry
+from .entry import Entry, weekday_time
+from .notes import gaps, unknown_lead
 from .plan import Plan
 
 CSS = """
@@ -56,12 +64,19 @@ details .alert{border-top:1px solid #cfcfcf}
 .empty{margin:0;padding:.6rem .9rem;background:#f4f4f4}
 .stale{margin:0;padding:.4rem .9rem;font-size:.9375rem;background:#f4f4f4;
  border-top:1px solid #cfcfcf}
+.unknown{margin:0;padding:.6rem .9rem;background:#fff8e1;border-left:.5rem solid #6b4e00}
 @media (forced-colors:active){.alert,.level,summary{border:1px solid CanvasText}}
 """
 
 
-def _source(status: SourceStatus) -> dict[str, Any]:
-    doc = {"ok": status.ok, "stale": status.stale, "since": iso_z(status.since)}
+def _source(status: SourceStatus, feeds_banner: bool) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "state": str(condition(status)),
+        "banner": feeds_banner,
+        "ok": status.ok,
+        "stale": status.stale,
+        "since": iso_z(state_since(status)),
+    }
     if status.stale:  # the last good update, for the banner's stale note (only while stale)
         doc["last_success"] = iso_z(status.last_success)
     return doc
@@ -86,7 +101,12 @@ def alert(entry: Entry, now: datetime) -> dict[str, Any]:
 
 
 def document(
-    region: str, alerts: Sequence[Entry], statuses: Mapping[str, SourceStatus], now: datetime
+    region: str,
+    alerts: Sequence[Entry],
+    statuses: Mapping[str, SourceStatus],
+    now: datetime,
+    banner_sources: Sequence[str] = (),
+    state: Condition = Condition.OK,
 ) -> dict[str, Any]:
     """banner.json with ``generated`` still None."""
     shown = [alert(entry, now) for entry in alerts]
@@ -94,7 +114,8 @@ def document(
         "region": region,
         "generated": None,
         "stale": any(s.stale for s in statuses.values()),
-        "sources": {name: _source(s) for name, s in statuses.items()},
+        "state": str(state),
+        "sources": {name: _source(s, name in banner_sources) for name, s in statuses.items()},
         "alert": shown[0] if shown else None,
         "alerts": shown,
     }
@@ -107,7 +128,8 @@ def _dump(doc: Mapping[str, Any]) -> bytes:
 def render_json(plan: Plan, previous: bytes | None = None) -> bytes:
     """banner.json. ``previous`` (the file as it is) is returned unchanged when only its
     ``generated`` differs from the new content; otherwise ``generated`` is the plan's instant."""
-    doc = document(plan.region, plan.banner, plan.statuses, plan.now)
+    doc = document(plan.region, plan.banner, plan.statuses, plan.now, plan.banner_sources,
+                   plan.banner_state)
     if previous is not None and _same_content(doc, previous):
         return previous
     doc["generated"] = iso_z(plan.now)
@@ -125,9 +147,11 @@ def _same_content(doc: dict[str, Any], previous: bytes) -> bool:
     return _dump(old) == _dump(doc)
 
 
-def _article(entry: Entry) -> str:
+def _article(entry: Entry, now: datetime) -> str:
     it = entry.item
     meta = [f"Källa: {escape(entry.source)}"]
+    if entry.upcoming and it.onset is not None:
+        meta.insert(0, f"Från {escape(weekday_time(it.onset, now))}")
     if it.expires is not None:
         meta.append(f"Gäller till {escape(swedish(it.expires))}")
     if entry.url is not None:
@@ -150,17 +174,18 @@ def render_html(plan: Plan) -> bytes:
     heading = f"Varningar och meddelanden för {region}"
     body = [f'<h1 class="sr">{escape(heading)}</h1>']
     if alerts:
-        body.append(_article(alerts[0]))
+        body.append(_article(alerts[0], plan.now))
         if len(alerts) > 1:  # the others behind "N till", as in banner.js (no script needed)
             body.append(f"<details><summary>{len(alerts) - 1} till</summary>")
-            body.extend(_article(entry) for entry in alerts[1:])
+            body.extend(_article(entry, plan.now) for entry in alerts[1:])
             body.append("</details>")
-    else:
+    elif plan.banner_state is Condition.OK:
         body.append(
             f'<p class="empty">Inga aktuella varningar eller meddelanden för {escape(region)}.</p>'
         )
-    if plan.stale_note:
-        body.append(f'<p class="stale">{escape(plan.stale_note)}</p>')
+    else:
+        body.append(f'<p class="unknown">{escape(unknown_lead(region))}</p>')
+    body.extend(f'<p class="stale">{gap.html()}</p>' for gap in gaps(plan.missing))
     page = (
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

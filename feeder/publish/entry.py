@@ -1,9 +1,13 @@
-"""One item as every output shows it: safe title, body, link, ids, level text and end mark.
+"""One item as every output shows it: title, body, link, ids, level text, start and end marks.
 
 Built once per item and publish run (by the plan, step 2 of load → select → render → write),
-then shared by all renderers, so that every output says the same thing. Items are re-sanitised
-here (titles stripped of markup, bodies through nh3, links only http/https): whatever reached
-the store, nothing a source or an editor typed can run script.
+then shared by all renderers, so that every output says the same thing.
+
+A stored title (and summary) is plain text already (:mod:`feeder.text` made it so where it
+entered): it is used as it is, never HTML-decoded or stripped of "markup" a second time (a title
+``<Höga kusten>`` stays exactly that), and each renderer escapes it for its format. Bodies go
+through nh3 again and links must be http/https, so that whatever reached the store, nothing a
+source or an editor typed can run script.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..ladder import Level
-from ..lifecycle import End, State, effective_updated, end_of
+from ..lifecycle import End, State, effective_published, effective_updated, end_of, is_upcoming
 from ..model import SOURCE_NAMES, Item
 from ..text import plain_text, sanitize_html, shorten
-from ..timeutil import swedish
+from ..timeutil import STOCKHOLM, SWEDISH_MONTHS, swedish, to_utc
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:feeder:item-ids")
 """Our UUID namespace: ``urn:uuid:`` ids are uuid5(NAMESPACE, stable name)."""
@@ -51,6 +55,33 @@ def source_label(name: str) -> str:
     return SOURCE_NAMES.get(name, name)
 
 
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def _local(moment: datetime) -> datetime:
+    """Europe/Stockholm time (UTC at the very edge of the calendar, where it does not exist)."""
+    try:
+        return to_utc(moment).astimezone(STOCKHOLM)
+    except (ValueError, OverflowError):
+        return moment
+
+
+def weekday_time(moment: datetime, reference: datetime | None = None) -> str:
+    """``lördag 18 september kl. 00.00`` in Europe/Stockholm, for when something begins; the
+    year is added when it is not the year of ``reference`` (feeds: when the item was published,
+    so that the words depend on the item alone, never on the clock; pages: now)."""
+    local = _local(moment)
+    text = f"{WEEKDAYS[local.weekday()]} {local.day} {SWEDISH_MONTHS[local.month - 1]}"
+    if reference is None or _local(reference).year != local.year:
+        text += f" {local.year}"
+    return f"{text} kl. {local:%H.%M}"
+
+
+def plain(text: str) -> str:
+    """A stored plain text for one line: white space folded, nothing decoded or stripped."""
+    return " ".join(text.split())
+
+
 def end_sentence(end: End) -> str:
     if end.reason is State.WITHDRAWN:
         return f"Avslutad: meddelandet återkallades {swedish(end.at)}."
@@ -66,7 +97,7 @@ class Entry:
     """The feed id: the item's URL when that URL is its identity (news), else a ``urn:uuid:``."""
     url: str | None
     title: str
-    """Plain text; starts with ``Avslutad: `` when the item is over."""
+    """Plain text (escape it for the format); starts with ``Avslutad: `` when it is over."""
     content: str
     """Sanitised HTML: an end mark, the body, the level and the source credit."""
     body: str
@@ -75,8 +106,15 @@ class Entry:
     """The body as plain text."""
     summary: str
     published: datetime
+    """When it was first shown: its *effective* time when that came after ``published``."""
     updated: datetime
     end: End | None
+    starts: str
+    """``lördag 18 september kl. 00.00``, when the item was issued ahead of its onset (an SMHI
+    warning for tomorrow), else "". It says when the event begins, before and after."""
+    upcoming: bool
+    """Effective but not begun yet at the plan's instant (banner.html and index.html say "Från
+    ..." then)."""
     level_text: str
     source: str
     topics: tuple[str, ...]
@@ -86,18 +124,29 @@ class Entry:
         return self.url is not None and self.id == self.url
 
 
+def issued_ahead(item: Item, now: datetime) -> str:
+    """:attr:`Entry.starts`: the onset in words when it lies after the item was published."""
+    first = effective_published(item, now)
+    if item.onset is None or item.onset <= first:
+        return ""
+    return weekday_time(item.onset, first)
+
+
 def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
     url = safe_url(item.url)
     end = end_of(item, now)
-    title = plain_text(item.title) or "(utan rubrik)"
+    title = plain(item.title) or "(utan rubrik)"
     if end is not None:
         title = ENDED_PREFIX + title
     body = sanitize_html(item.body)
     text = plain_text(body)
     credit = item.source_name
+    starts = issued_ahead(item, now)
     parts: list[str] = []
     if end is not None:
         parts.append(f"<p><strong>{html.escape(end_sentence(end))}</strong></p>")
+    if starts:
+        parts.append(f"<p><strong>Gäller från {html.escape(starts)}.</strong></p>")
     if body:
         parts.append(body)
     parts.append(f"<p>{html.escape(level_text(item.level))}. Källa: {html.escape(credit)}</p>")
@@ -109,10 +158,12 @@ def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
         content="\n".join(parts),
         body=body,
         text=text,
-        summary=plain_text(item.summary) or shorten(text, SUMMARY_LIMIT),
-        published=item.published,
+        summary=plain(item.summary) or shorten(text, SUMMARY_LIMIT),
+        published=effective_published(item, now),
         updated=effective_updated(item, now),
         end=end,
+        starts=starts,
+        upcoming=is_upcoming(item, now),
         level_text=level_text(item.level),
         source=credit,
         topics=topics,

@@ -8,11 +8,17 @@ through ``content(html, type='html')``; every Atom entry has an author (the sour
 and RSS items credit it with ``dc:creator``; entries are added with ``order='append'`` after
 sorting; ids are the item's URL only when that URL is its identity, else a real ``urn:uuid:``,
 and the RSS ``guid`` is ``isPermaLink="true"`` only when it is the item's URL.
+
+Plain-text elements (titles, the Atom subtitle, author names) carry ``&`` and ``<`` as
+hexadecimal character references (``&#x26;``, ``&#x3C;``), as the RSS Best Practices Profile
+asks: a title such as ``<Höga kusten>`` or one holding a literal ``&amp;`` is then read as text,
+not as markup, by every reader (and the W3C validator does not warn).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
@@ -79,12 +85,25 @@ def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
     fe.updated(distinct(entry.updated, entry.item.id))
 
 
+_PLAIN = re.compile(rb"(<(title|subtitle|name|dc:creator)(?: type=\"text\")?>)([^<]*)(</\2>)")
+
+
+def _hex_refs(match: re.Match[bytes]) -> bytes:
+    text = match.group(3).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+    return match.group(1) + text + match.group(4)
+
+
+def plain_refs(xml: bytes) -> bytes:
+    """``&`` and ``<`` in plain-text elements as hexadecimal character references."""
+    return _PLAIN.sub(_hex_refs, xml)
+
+
 def _styled(xml: bytes, spec: FeedSpec) -> bytes:
     """Link feed.xsl right after the XML declaration: a browser shows the feed as a page,
     feed readers ignore the processing instruction."""
     head, sep, rest = xml.partition(b"?>\n")
     pi = f'<?xml-stylesheet type="text/xsl" href="{stylesheet_href(spec.name)}"?>\n'.encode()
-    return head + sep + pi + rest
+    return head + sep + pi + plain_refs(rest)
 
 
 def _rss(fg: FeedGenerator, spec: FeedSpec) -> bytes:

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config
 from ..model import SourceStatus
+from ..status import banner_sources, condition, state_since
 from ..timeutil import iso_z, read_stored
 from .assets import STATIC_NAMES
 from .writer import atomic_write
@@ -61,6 +63,8 @@ def config_part(config: Config) -> list[object]:
         sorted(config.region.municipalities.items()),
         config.server.public_url,
         int(config.banner.min_level),
+        config.banner.lookahead,
+        banner_sources(config),
         [config.feeds.max_items, config.feeds.title, config.feeds.description],
         [[name, config.sources[name].stale_after] for name in config.enabled_sources],
         [[t.id, t.title, list(t.match)] for t in config.topics],
@@ -72,7 +76,8 @@ def inputs(
 ) -> str:
     """The digest of everything but the instant."""
     shown = [
-        [name, s.ok, s.stale, iso_z(s.since), iso_z(s.last_success) if s.stale else None]
+        [name, s.ok, s.stale, iso_z(s.since), iso_z(s.last_success) if s.stale else None,
+         str(condition(s)), iso_z(state_since(s))]
         for name, s in statuses.items()
     ]
     blob = json.dumps(
@@ -87,14 +92,25 @@ class Stamp:
     rendered_at: datetime
     next_change: datetime | None
     files: tuple[str, ...]
+    left_out: tuple[str, ...] = ()
+    """The items that rendering had to leave out (the same inputs leave out the same)."""
 
     def covers(self, digest: str, now: datetime, output_dir: Path) -> bool:
-        """True when rendering at ``now`` would give exactly the files already written."""
+        """True when rendering at ``now`` would give exactly the files already written, and
+        every file's ``.gz`` twin is still the one written with it (same mtime: see writer)."""
         if digest != self.inputs or now < self.rendered_at:
             return False
         if self.next_change is not None and now >= self.next_change:
             return False
-        return all(os.path.isfile(output_dir / name) for name in self.files)
+        return all(_with_twin(output_dir / name) for name in self.files)
+
+
+def _with_twin(path: Path) -> bool:
+    try:
+        st_file, st_twin = os.stat(path), os.stat(f"{path}.gz")
+    except OSError:
+        return False
+    return stat.S_ISREG(st_file.st_mode) and st_file.st_mtime_ns == st_twin.st_mtime_ns
 
 
 def read(output_dir: Path) -> Stamp | None:
@@ -105,6 +121,7 @@ def read(output_dir: Path) -> Stamp | None:
             rendered_at=read_stored(data["rendered_at"]),
             next_change=read_stored(data["next_change"]) if data["next_change"] else None,
             files=tuple(str(name) for name in data["files"]),
+            left_out=tuple(str(item_id) for item_id in data.get("left_out", ())),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -116,12 +133,14 @@ def write(
     now: datetime,
     next_change: datetime | None,
     files: Iterable[str],
+    left_out: Iterable[str] = (),
 ) -> None:
     data = {
         "inputs": digest,
         "rendered_at": now.isoformat(),
         "next_change": next_change.isoformat() if next_change else None,
         "files": sorted(files),
+        "left_out": sorted(left_out),
     }
     atomic_write(output_dir / FILE, (json.dumps(data, indent=1) + "\n").encode())
 

@@ -1,9 +1,12 @@
 """``index.html``: a readable Swedish page for people who open the feed address in a browser;
 part of step 3 of a publish (load → select → **render** → write), from the plan.
 
-Current alerts, the latest items, links to subscribe to every feed, and how each source is doing
-(ok, failing or stale, since when, in Europe/Stockholm time). Every value is escaped; the only
-HTML taken from items is their sanitised body.
+Current alerts (the upcoming ones marked "Från ..."), the latest items, links to subscribe to
+every feed, and how each source is doing (ok, failing, stale or not read yet, since when, in
+Europe/Stockholm time). "Just nu finns inga varningar" only when every source that can put an
+alert in the banner has current data; otherwise the page says which has none since when, with a
+link to the authority (:mod:`.notes`). Every value is escaped; the only HTML taken from items is
+their sanitised body.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from html import escape
 
 from ..config import Topic
 from ..model import SourceStatus
+from ..status import Condition, condition, state_since
 from ..timeutil import iso_z, swedish
-from .entry import Entry, source_label
-from .plan import Plan
+from .entry import Entry, source_label, weekday_time
+from .notes import gaps, unknown_lead
+from .plan import Plan, stale_note
 
 CSS = """
 body{margin:0 auto;max-width:48rem;padding:1rem;color:#1b1b1b;background:#fff;
@@ -29,13 +34,17 @@ h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem;marg
 .level-5{border-left-color:#4d0000;background:#ffe5e5}
 .level{font-weight:700}
 .meta{font-size:.9rem;color:#3d3d3d}
-.stale{padding:.5rem .8rem;border:1px solid #6b4e00;background:#fff8e1}
+.stale,.unknown{padding:.5rem .8rem;border:1px solid #6b4e00;background:#fff8e1}
 ul.items{padding-left:1.2rem}ul.items li{margin:.5rem 0}
 table{border-collapse:collapse}th,td{padding:.3rem .6rem;border:1px solid #bbb;text-align:left}
 """
 
-STATE_TEXT = {"ok": "I drift", "failing": "Fel vid senaste hämtning", "stale": "Inaktuell",
-              "new": "Inte hämtad än"}
+STATE_TEXT = {
+    Condition.OK: "I drift",
+    Condition.FAILING: "Fel vid senaste hämtning",
+    Condition.STALE: "Inaktuell",
+    Condition.UNKNOWN: "Inga uppgifter än",
+}
 
 
 def _time(value: datetime) -> str:
@@ -56,24 +65,24 @@ def _meta(entry: Entry) -> str:
     )
 
 
-def _alert(entry: Entry) -> str:
+def _alert(entry: Entry, now: datetime) -> str:
+    onset = entry.item.onset
+    starts = ""
+    if entry.upcoming and onset is not None:
+        starts = (f'<p class="starts"><strong>Från <time datetime="{iso_z(onset)}">'
+                  f"{escape(weekday_time(onset, now))}</time></strong></p>")
     return (
         f'<article class="alert level-{int(entry.item.level)}">'
-        f"{_title(entry, 'h3')}{_meta(entry)}{entry.body}</article>"
+        f"{_title(entry, 'h3')}{starts}{_meta(entry)}{entry.body}</article>"
     )
 
 
 def _state(status: SourceStatus) -> str:
-    if status.stale:
-        key = "stale"
-    elif status.ok:
-        key = "ok"
-    else:
-        key = "failing" if status.since is not None else "new"
-    since = _time(status.since) if status.since is not None else "–"
+    moment = state_since(status)
+    since = _time(moment) if moment is not None else "–"
     return (
         f"<tr><th scope=\"row\">{escape(source_label(status.name))}</th>"
-        f"<td>{escape(STATE_TEXT[key])}</td><td>{since}</td></tr>"
+        f"<td>{escape(STATE_TEXT[condition(status)])}</td><td>{since}</td></tr>"
     )
 
 
@@ -114,13 +123,18 @@ def render(plan: Plan) -> bytes:
     """The page: the plan's current alerts, its latest items, every feed, every source."""
     title, region = plan.title, plan.region
     parts = [f"<h1>{escape(title)}</h1>", f"<p>{escape(plan.description)}</p>"]
-    if plan.stale_note:
-        parts.append(f'<p class="stale">{escape(plan.stale_note)}</p>')
+    said = {s.name for s in plan.missing}  # said below, with the alerts
+    others = stale_note({n: s for n, s in plan.statuses.items() if n not in said})
+    if others:
+        parts.append(f'<p class="stale">{escape(others)}</p>')
     parts.append("<h2>Aktuella varningar och meddelanden</h2>")
     if plan.current:
-        parts.extend(_alert(entry) for entry in plan.current)
-    else:
+        parts.extend(_alert(entry, plan.now) for entry in plan.current)
+    elif plan.banner_state is Condition.OK:
         parts.append(f"<p>Just nu finns inga varningar eller meddelanden för {escape(region)}.</p>")
+    else:
+        parts.append(f'<p class="unknown"><strong>{escape(unknown_lead(region))}</strong></p>')
+    parts.extend(f'<p class="stale">{gap.html()}</p>' for gap in gaps(plan.missing))
     parts.append("<h2>Senaste</h2>")
     if plan.latest:
         items = "".join(

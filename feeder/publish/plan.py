@@ -8,23 +8,30 @@ must decide about), chooses what each output holds (capped at ``feeds.max_items`
 :class:`~.entry.Entry` per item shown anywhere, dates every feed from data, and finds the next
 moment at which the outputs would change with no new data. The renderers (:mod:`.feeds`,
 :mod:`.jsonfeed`, :mod:`.banner`, :mod:`.index`) only turn parts of the plan into bytes.
+
+An item whose entry cannot be built (or whose topics cannot be matched) is left out of every
+output, logged with its id and listed in :attr:`Plan.left_out`; every other item is planned.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..config import Config, Topic
 from ..ladder import ALERT_MIN
 from ..lifecycle import next_change
 from ..model import Item, SourceStatus
+from ..status import Condition, banner_sources, banner_state, missing
 from ..timeutil import swedish
 from ..topics import Matcher
 from . import select
 from .entry import Entry, build, source_label
 from .spec import FeedSpec
+
+log = logging.getLogger("feeder.publish")
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """``updated`` of a feed when there is nothing at all to date it by (no item, no poll yet)."""
@@ -57,8 +64,17 @@ class Plan:
     """``topics/<id>.*``, one per configured topic, in config order: each topic's members."""
     banner: tuple[Entry, ...]
     """The banner's alerts (``banner.min_level`` and up), in banner order."""
+    banner_sources: tuple[str, ...]
+    """The enabled sources that can put an alert in the banner
+    (:func:`feeder.status.banner_sources`)."""
+    banner_state: Condition
+    """``ok``, ``unknown`` or ``stale`` over the banner's sources: only ``ok`` lets an output
+    say that there are no warnings."""
+    missing: tuple[SourceStatus, ...]
+    """The banner's sources without current data (never succeeded, or stale), in config order."""
     current: tuple[Entry, ...]
-    """index.html's current alerts: the active alerts at or above ``notice``."""
+    """index.html's current alerts: the active alerts at or above ``notice`` and the upcoming
+    ones within ``banner.lookahead``, in banner order."""
     latest: tuple[Entry, ...]
     """index.html's latest items: the first of the main feed's entries."""
     entries: Mapping[str, Entry]
@@ -66,6 +82,8 @@ class Plan:
     next_change: datetime | None
     """The next instant after ``now`` at which the outputs change with no new data: an item
     starts or expires, a source turns stale. None when nothing is due."""
+    left_out: Mapping[str, str] = field(default_factory=dict)
+    """Items left out of every output because their entry could not be built: id → error."""
 
     @property
     def feeds(self) -> tuple[FeedSpec, ...]:
@@ -99,11 +117,23 @@ class _Entries:
         self._match = Matcher(topics)
         self._tags: dict[str, tuple[str, ...]] = {}
         self.built: dict[str, Entry] = {}
+        self.failed: dict[str, str] = {}
+
+    def _fail(self, item: Item, what: str, exc: Exception) -> None:
+        if item.id not in self.failed:
+            log.error("item %s left out of every output: its %s failed: %s: %s",
+                      item.id, what, type(exc).__name__, exc)
+            self.failed[item.id] = f"{what}: {type(exc).__name__}: {exc}"
 
     def tags(self, item: Item) -> tuple[str, ...]:
         found = self._tags.get(item.id)
         if found is None:
-            found = self._tags[item.id] = self._match(item)
+            try:
+                found = self._match(item)
+            except Exception as exc:  # one item's text never stops the plan
+                self._fail(item, "topic matching", exc)
+                found = ()
+            self._tags[item.id] = found
         return found
 
     def __call__(self, items: Sequence[Item]) -> tuple[Entry, ...]:
@@ -111,7 +141,16 @@ class _Entries:
         for item in items:
             entry = self.built.get(item.id)
             if entry is None:
-                entry = self.built[item.id] = build(item, self.now, self.tags(item))
+                if item.id in self.failed:
+                    continue
+                try:
+                    entry = build(item, self.now, self.tags(item))
+                except Exception as exc:  # left out, never the whole publish
+                    self._fail(item, "entry", exc)
+                    continue
+                if item.id in self.failed:
+                    continue
+                self.built[item.id] = entry
             out.append(entry)
         return tuple(out)
 
@@ -143,6 +182,7 @@ def make(
     cap = config.feeds.max_items
     region = config.region.name
     note = stale_note(statuses)
+    feeding = tuple(banner_sources(config))
     topic_titles = {t.id: t.title for t in config.topics}
 
     def spec(name: str, title: str, description: str, chosen: Sequence[Item]) -> FeedSpec:
@@ -191,8 +231,13 @@ def make(
         topic_feeds=topic_feeds,
         banner=entries(select.banner_alerts(
             order.items, config.banner.min_level, now, config.banner.lookahead)),
-        current=entries(order.alerts[:cap]),
+        banner_sources=feeding,
+        banner_state=banner_state(statuses, feeding),
+        missing=tuple(missing(statuses, feeding)),
+        current=entries(select.banner_alerts(
+            order.items, ALERT_MIN, now, config.banner.lookahead)[:cap]),
         latest=feed.entries[:INDEX_LATEST],
         entries=entries.built,
         next_change=_next_change(items, statuses, now, config.banner.lookahead),
+        left_out=entries.failed,
     )

@@ -6,6 +6,21 @@ A file is replaced by writing a temporary file in the same folder, fsync-ing it 
 either the old or the new complete file, and a crash leaves the previous complete file in place.
 Unchanged bytes are not rewritten (the file's mtime stays). The ``.gz`` is made with mtime 0, so
 the same content always gives the same bytes.
+
+**Last-Modified moves forward on every change.** A changed file gets the mtime
+``max(now, its previous mtime + 1 s)`` in whole seconds (:func:`next_mtime_ns`), so two changes
+within one second still get two different ``Last-Modified`` values (feeder's web cache and nginx
+both take it from the mtime), and a cache revalidating with ``If-Modified-Since`` alone sees
+every change. (After many changes in one second, or a clock set back, the mtime may run a few
+seconds ahead of the clock; it never goes back.)
+
+**Gzip twins never disagree for long.** ``X`` is written first, then ``X.gz``, both with the same
+mtime, set before each is renamed into place. So a twin whose mtime differs from its file's is
+stale: a crash or a full disk between the two renames left it behind. Every publish that renders
+checks the twin of each unchanged file by that mtime (one ``stat``) and rewrites a stale one;
+after a publish that did not finish (no fingerprint) and at start-up (:func:`repair_twins`) the
+twins are checked by content (decompressed and compared), and a ``.gz`` without its file is
+removed, so that nginx's ``gzip_static`` never serves an old or orphaned ``.gz``.
 """
 
 from __future__ import annotations
@@ -13,14 +28,20 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gzip
+import logging
 import os
 import tempfile
+import time
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 TOPIC_DIR = "topics"
 TOPIC_EXTENSIONS = (".rss", ".atom", ".json")
 LOCK_NAME = ".publish.lock"
+SECOND = 1_000_000_000
+
+log = logging.getLogger("feeder.publish")
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -35,8 +56,25 @@ def read(path: Path) -> bytes | None:
         return None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (temp file + fsync + ``os.replace``)."""
+def twin(path: Path) -> Path:
+    """``X.gz`` of ``X``."""
+    return path.with_name(path.name + ".gz")
+
+
+def next_mtime_ns(path: Path) -> int:
+    """The mtime for new content at ``path``: now, but at least one second after the mtime it
+    has (whole seconds: ``Last-Modified`` has no finer unit)."""
+    now = int(time.time())
+    try:
+        previous = os.stat(path).st_mtime_ns // SECOND
+    except OSError:
+        return now * SECOND
+    return max(now, previous + 1) * SECOND
+
+
+def atomic_write(path: Path, data: bytes, mtime_ns: int | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically (temp file + fsync + ``os.replace``); with
+    ``mtime_ns``, the file has that mtime from the moment it appears."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -45,6 +83,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+        if mtime_ns is not None:
+            os.utime(tmp, ns=(mtime_ns, mtime_ns))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -52,19 +92,53 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``path`` (and ``path.gz``) unless it already holds these bytes. True if written.
+def _gunzip(data: bytes) -> bytes | None:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return None
 
-    The ``.gz`` is replaced first, so a crash in between leaves an old main file, which differs
-    from the next rendering and gets both rewritten; an unchanged main file therefore always has
-    a matching ``.gz`` (only checked for existence, never recompressed).
-    """
-    gz_path = path.with_name(path.name + ".gz")
-    if read(path) == data and gz_path.is_file():
+
+def twin_matches(path: Path, data: bytes, *, thorough: bool) -> bool:
+    """Whether ``path.gz`` holds ``data`` (the bytes of ``path``): by its mtime (equal to the
+    file's, see the module's notes), or with ``thorough`` by its decompressed content."""
+    try:
+        st_file, st_twin = os.stat(path), os.stat(twin(path))
+    except OSError:
         return False
-    atomic_write(gz_path, gzip_bytes(data))
-    atomic_write(path, data)
-    return True
+    if st_file.st_mtime_ns != st_twin.st_mtime_ns:
+        return False
+    if not thorough:
+        return True
+    packed = read(twin(path))
+    return packed is not None and _gunzip(packed) == data
+
+
+def repair_twin(path: Path, data: bytes) -> None:
+    """Write ``path.gz`` again from ``data`` (what ``path`` holds), with the file's mtime."""
+    log.warning("%s.gz did not match %s (an interrupted write): rewritten", path.name, path.name)
+    atomic_write(twin(path), gzip_bytes(data), os.stat(path).st_mtime_ns)
+
+
+def _write(path: Path, data: bytes, thorough: bool) -> str | None:
+    if read(path) == data:
+        if twin_matches(path, data, thorough=thorough):
+            return None
+        repair_twin(path, data)
+        return "repaired"
+    mtime = next_mtime_ns(path)
+    atomic_write(path, data, mtime)
+    atomic_write(twin(path), gzip_bytes(data), mtime)
+    return "written"
+
+
+def write_if_changed(path: Path, data: bytes, *, thorough: bool = False) -> bool:
+    """Write ``path`` (then ``path.gz``) unless it already holds these bytes. True if written.
+
+    An unchanged file keeps its bytes and mtime; its twin is checked (:func:`twin_matches`) and
+    rewritten when stale. A changed file gets :func:`next_mtime_ns`, and its twin the same.
+    """
+    return _write(path, data, thorough) == "written"
 
 
 def fsync_dir(path: Path) -> None:
@@ -76,13 +150,51 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_all(output_dir: Path, files: Mapping[str, bytes]) -> list[str]:
-    """Write every file (relative path → bytes) that changed; return the changed paths, sorted."""
-    changed = [name for name in sorted(files) if write_if_changed(output_dir / name, files[name])]
-    if changed:
-        for folder in {(output_dir / name).parent for name in changed}:
-            fsync_dir(folder)
-    return changed
+def write_all(
+    output_dir: Path, files: Mapping[str, bytes], *, thorough: bool = False
+) -> list[str]:
+    """Write every file (relative path → bytes) that changed, and repair stale twins; return
+    the changed paths, sorted. ``thorough``: check unchanged files' twins by content."""
+    done = {name: _write(output_dir / name, files[name], thorough) for name in sorted(files)}
+    for folder in {(output_dir / name).parent for name, what in done.items() if what}:
+        fsync_dir(folder)
+    return [name for name, what in done.items() if what == "written"]
+
+
+OUTPUT_SUFFIXES = (".rss", ".atom", ".json", ".html", ".js", ".xsl")
+"""What the publisher writes (and so what may have a twin): other files are not ours."""
+
+
+def _published(output_dir: Path) -> Iterator[Path]:
+    for folder in (output_dir, output_dir / TOPIC_DIR):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                base = path.name.removesuffix(".gz")
+                if (not path.name.startswith(".") and base.endswith(OUTPUT_SUFFIXES)
+                        and path.is_file()):
+                    yield path
+
+
+def repair_twins(output_dir: Path) -> list[str]:
+    """Check every published file's ``.gz`` by content: rewrite a stale or missing one (with
+    the file's mtime) and remove a ``.gz`` whose file is gone. Call while holding the lock (at
+    start-up). Returns the paths repaired or removed, relative to ``output_dir``."""
+    fixed: list[str] = []
+    for path in _published(output_dir):
+        name = str(path.relative_to(output_dir))
+        if path.name.endswith(".gz"):
+            if not path.with_name(path.name[:-3]).is_file():
+                log.warning("%s has no file beside it: removed", name)
+                path.unlink()
+                fixed.append(name)
+            continue
+        data = read(path)
+        if data is not None and not twin_matches(path, data, thorough=True):
+            repair_twin(path, data)
+            fixed.append(f"{name}.gz")
+    for folder in {(output_dir / name).parent for name in fixed}:
+        fsync_dir(folder)
+    return fixed
 
 
 def remove_stale_topics(output_dir: Path, keep: Iterable[str]) -> list[str]:

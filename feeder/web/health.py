@@ -1,4 +1,14 @@
-"""``GET /healthz``: every enabled source's freshness, from the database only (never a fetch)."""
+"""``GET /healthz``: every enabled source's freshness and the last publish, from the database
+and the output folder only (never a fetch, never a publish).
+
+``status`` (HTTP status):
+
+- ``degraded`` (503): a source is stale (no success for its ``stale_after``), or the last
+  publish failed or had to leave items out (``publish.left_out``);
+- ``starting`` (503): otherwise, while an enabled source has never succeeded (a first start
+  without network): the outputs cannot yet say that there are no warnings;
+- ``ok`` (200): every source has answered and is fresh, and the last publish was complete.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +19,31 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ..app import Feeder
+from ..publish import outcome
+from ..status import Condition, condition, state_since
 from ..timeutil import iso_z, utcnow
 from .context import context
 
 
 def health_report(feeder: Feeder, now: datetime) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body): 200 ``ok`` when no source is stale, else 503 ``degraded``."""
+    """(HTTP status, body): 200 ``ok``, else 503 ``degraded`` or ``starting``."""
     current = feeder.statuses(now)
-    degraded = any(s.stale for s in current.values())
+    published = outcome.latest(feeder.config.storage.output_dir)
+    if any(s.stale for s in current.values()) or (
+            published is not None and not published.healthy):
+        status = "degraded"
+    elif any(condition(s) is Condition.UNKNOWN for s in current.values()):
+        status = "starting"
+    else:
+        status = "ok"
     body = {
-        "status": "degraded" if degraded else "ok",
+        "status": status,
         "sources": {
             name: {
+                "state": str(condition(s)),
                 "ok": s.ok,
                 "stale": s.stale,
-                "since": iso_z(s.since),
+                "since": iso_z(state_since(s)),
                 "last_attempt": iso_z(s.last_attempt),
                 "last_success": iso_z(s.last_success),
                 "last_error": s.last_error,
@@ -31,8 +51,9 @@ def health_report(feeder: Feeder, now: datetime) -> tuple[int, dict[str, Any]]:
             }
             for name, s in current.items()
         },
+        "publish": published.report() if published is not None else dict(outcome.NEVER),
     }
-    return (503 if degraded else 200), body
+    return (200 if status == "ok" else 503), body
 
 
 def healthz(request: Request) -> JSONResponse:

@@ -47,13 +47,16 @@ def banner_doc(
     stale: bool = False,
     sources: dict[str, Any] | None = None,
     generated: str = GENERATED,
+    state: str | None = None,
 ) -> dict[str, Any]:
     return {
         "region": "Västernorrlands län",
         "generated": generated,
         "stale": stale,
+        "state": state or ("stale" if stale else "ok"),
         "sources": sources if sources is not None else {
-            "smhi": {"ok": True, "stale": False, "since": "2026-06-12T09:58:01Z"}
+            "smhi": {"state": "ok", "banner": True, "ok": True, "stale": False,
+                     "since": "2026-06-12T09:58:01Z"}
         },
         "alert": alerts[0] if alerts else None,
         "alerts": list(alerts),

@@ -231,20 +231,22 @@ def test_an_expired_alert_in_banner_json_is_never_shown(
 def test_stale_data_shows_the_time_of_the_last_good_update(
     page: Page, assets_site: Site, host_site: Site
 ) -> None:
-    sources = {"smhi": {"ok": False, "stale": True, "since": "2026-06-12T09:30:00Z",
-                        "last_success": "2026-06-12T08:30:00Z"}}
+    sources = {"smhi": {"state": "stale", "banner": True, "ok": False, "stale": True,
+                        "since": "2026-06-12T09:30:00Z", "last_success": "2026-06-12T08:30:00Z"}}
     open_banner(page, assets_site, host_site, banner_doc(FIRE, stale=True, sources=sources))
     note = page.locator(".fb-stale")
-    # 08:30 UTC is 10:30 in Stockholm (summer time).
-    expect(note).to_have_text("Uppgifterna från SMHI kan vara inaktuella. "
-                              "Senast uppdaterat 12 juni kl. 10:30.")
-    # Without a last_success, the time the content last changed is shown.
-    del sources["smhi"]["last_success"]
-    assets_site.put_json("/banner.json", banner_doc(FIRE, stale=True, sources=sources,
-                                                    generated="2026-01-15T07:05:00Z"))
+    # 08:30 UTC is 10.30 in Stockholm (summer time).
+    expect(note).to_have_text("Inga nya uppgifter från SMHI sedan 12 juni 2026 kl. 10.30. "
+                              "Se SMHI:s varningar och meddelanden.")
+    # An older feeder's banner.json (no "state", no "banner"): its stale sources still count.
+    for key in ("state", "banner"):
+        del sources["smhi"][key]
+    old = banner_doc(FIRE, stale=True, sources=sources)
+    del old["state"]
+    assets_site.put_json("/banner.json", old)
     page.reload()
     wait_marks(page, "loaded")
-    expect(note).to_contain_text("Senast uppdaterat 15 januari kl. 08:05.")
+    expect(note).to_contain_text("Inga nya uppgifter från SMHI sedan 12 juni 2026 kl. 10.30.")
     # Fresh data: no note.
     assets_site.put_json("/banner.json", banner_doc(FIRE))
     page.reload()
@@ -342,7 +344,7 @@ def test_a_failing_re_read_keeps_the_last_shown_alert(
     page.clock.run_for(3 * 61_000)
     wait_marks(page, "failed", 4)
     expect(page.locator(".fb-stale")).to_have_text(
-        "Kunde inte hämta nya uppgifter. Senast uppdaterat 12 juni kl. 12:00."
+        "Kunde inte hämta nya uppgifter. Senast uppdaterat 12 juni 2026 kl. 12.00."
     )
     assets_site.put_json("/banner.json", banner_doc(SEVERE, FIRE))
     page.clock.run_for(61_000)

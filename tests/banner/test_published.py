@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -18,9 +17,9 @@ from feeder.ladder import Level
 from feeder.model import Item
 from feeder.publish import publish
 from feeder.store import Store
+from tests.banner.axe import axe_violations
 from tests.banner.documents import TOPIC, alert_item, alerts_scenario, make_config, real_now
 from tests.banner.site import Site, host_page, wait_marks
-from tests.common import AXE
 
 
 class Published:
@@ -29,9 +28,13 @@ class Published:
         self.config = config
         self.out = config.storage.output_dir
 
-    def publish(self, items: list[Item], now: datetime) -> None:
+    def publish(self, items: list[Item], now: datetime, *, answered: bool = True) -> None:
+        """Store ``items`` and publish; ``answered``: every source has just been read."""
         with Store(self.config.storage.database) as store:
             store.upsert(items, now)
+            if answered:
+                for name in self.config.enabled_sources:
+                    store.record_success(name, now)
             publish(store, self.config, now)
 
 
@@ -155,24 +158,6 @@ def test_feeds_render_as_a_readable_page(page: Page, published: Published, name:
 
 
 # -- axe-core ----------------------------------------------------------------------------------
-
-AXE_RUN = """async () => {
-  // Chromium's own notice that XSLT is deprecated is not our page: take it out of the scan.
-  document.querySelectorAll('xslt-warning-banner').forEach(e => e.remove());
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => n.target.join(' '))}));
-}"""
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    if not AXE.is_file():
-        pytest.skip(f"axe-core is not installed at {AXE} "
-                    "(.ci/run: npm install --prefix .ci/node axe-core@4.10)")
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(AXE_RUN)
-    return [v for v in found if v["impact"] in ("serious", "critical")]
-
 
 def test_axe_finds_nothing_serious_in_the_banner(
     page: Page, published: Published, host_site: Site

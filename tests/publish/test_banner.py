@@ -18,6 +18,7 @@ from feeder.publish import banner, plan, publish
 from feeder.store import Store
 from tests.builders import HOUR, NOW, ConfigFactory, fire_risk, make_item, scenario
 
+ALL_CLEAR = re.compile(r"(?i)inga (aktuella )?varningar")
 ALERT_KEYS = ["id", "level", "level_name", "title", "text", "url", "source", "starts",
               "upcoming", "expires", "updated", "areas"]
 
@@ -37,13 +38,15 @@ def load(path: Path) -> dict:
 
 def test_banner_json_shape(site: Path) -> None:
     doc = load(site / "banner.json")
-    assert list(doc) == ["region", "generated", "stale", "sources", "alert", "alerts"]
+    assert list(doc) == ["region", "generated", "stale", "state", "sources", "alert", "alerts"]
     assert doc["region"] == "Västernorrlands län"
     assert doc["generated"] == "2026-06-12T10:00:00Z"
-    assert doc["stale"] is False
+    assert doc["stale"] is False and doc["state"] == "ok"
     assert doc["sources"] == {
-        "smhi": {"ok": True, "stale": False, "since": "2026-06-12T09:59:00Z"},
-        "lansstyrelsen": {"ok": True, "stale": False, "since": "2026-06-12T09:55:00Z"},
+        "smhi": {"state": "ok", "banner": True, "ok": True, "stale": False,
+                 "since": "2026-06-12T09:59:00Z"},
+        "lansstyrelsen": {"state": "ok", "banner": False, "ok": True, "stale": False,
+                          "since": "2026-06-12T09:55:00Z"},
     }
     assert doc["alert"] == doc["alerts"][0]
     for alert in doc["alerts"]:
@@ -70,7 +73,7 @@ def test_banner_json_holds_active_alerts_in_ladder_order(site: Path) -> None:
     assert [a["id"] for a in doc["alerts"]] == ["notice:storm", "smhi:100-22"]
     storm = doc["alerts"][0]
     assert storm["level"] == 3 and storm["level_name"] == "warning"
-    assert storm["title"] == "Storm Hans närmar sig"  # markup stripped
+    assert storm["title"] == "Storm Hans närmar sig"
     assert storm["text"] == "Storm i kväll. klicka"  # plain text of the sanitised body
     assert storm["url"] is None  # javascript: dropped
     assert storm["expires"] is None
@@ -87,11 +90,58 @@ def test_min_level_from_config(make_config: ConfigFactory) -> None:
 
 def test_empty_banner(db: Store, cfg: Config, out: Path) -> None:
     db.upsert([make_item("notice:info")], NOW)
-    publish(db, cfg, NOW)
+    db.record_failure("smhi", NOW - 2 * HOUR, "timeout")
+    db.record_success("smhi", NOW - HOUR + timedelta(minutes=55))  # failing again: still current
+    db.record_failure("smhi", NOW - timedelta(minutes=1), "timeout")
+    publish(db, cfg, NOW)  # lansstyrelsen never polled: its news never reach the banner
     doc = load(out / "banner.json")
     assert doc["alert"] is None and doc["alerts"] == []
+    assert doc["state"] == "ok" and doc["sources"]["smhi"]["state"] == "failing"
+    assert doc["sources"]["lansstyrelsen"] == {"state": "unknown", "banner": False, "ok": False,
+                                               "stale": False, "since": None}
     page = (out / "banner.html").read_text(encoding="utf-8")
     assert "Inga aktuella varningar eller meddelanden för Västernorrlands län." in page
+    assert 'class="stale"' not in page
+
+
+def test_an_empty_banner_of_unknown_sources_is_no_all_clear(
+    db: Store, make_config: ConfigFactory
+) -> None:
+    cfg = make_config(sources={"vma": {}, "krisinformation": {"level": "warning"}})
+    with Store(cfg.storage.database) as store:
+        store.record_failure("smhi", NOW - timedelta(minutes=30), "connection refused")
+        store.record_success("vma", NOW - timedelta(minutes=1))
+        publish(store, cfg, NOW)  # krisinformation never polled
+    out = cfg.storage.output_dir
+    doc = load(out / "banner.json")
+    assert doc["state"] == "unknown" and doc["alerts"] == []
+    assert {n: (s["state"], s["banner"], s["since"]) for n, s in doc["sources"].items()} == {
+        "smhi": ("unknown", True, "2026-06-12T09:30:00Z"),
+        "lansstyrelsen": ("unknown", False, None),
+        "vma": ("ok", True, "2026-06-12T09:59:00Z"),
+        "krisinformation": ("unknown", True, None),
+    }
+    page = (out / "banner.html").read_text(encoding="utf-8")
+    assert not ALL_CLEAR.search(page)
+    assert "Just nu går det inte att säga om det finns varningar för Västernorrlands län." in page
+    assert ("Inga uppgifter från SMHI har kunnat hämtas sedan 12 juni 2026 kl. 11.30. Se "
+            '<a href="https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden"'
+            ' target="_top">SMHI:s varningar och meddelanden</a>.') in page
+    assert ('Inga uppgifter från Krisinformation har hämtats än. Se <a href='
+            '"https://www.krisinformation.se/" target="_top">krisinformation.se</a>.') in page
+    assert "Länsstyrelsen" not in page  # its news never reach the banner
+
+
+def test_krisinformation_feeds_the_banner_only_at_the_banner_level(
+    make_config: ConfigFactory
+) -> None:
+    from feeder.status import banner_sources
+
+    assert banner_sources(make_config(sources={"krisinformation": {}})) == ["smhi"]
+    ranked = make_config(sources={"krisinformation": {"level": "notice"}})
+    assert banner_sources(ranked) == ["smhi", "krisinformation"]
+    everything = make_config(banner={"min_level": "info"}, sources={"vma": {}})
+    assert banner_sources(everything) == ["smhi", "lansstyrelsen", "vma"]
 
 
 def test_stale_source_marked(db: Store, cfg: Config, out: Path) -> None:
@@ -100,13 +150,14 @@ def test_stale_source_marked(db: Store, cfg: Config, out: Path) -> None:
     db.record_failure("lansstyrelsen", NOW - HOUR, "timeout")
     publish(db, cfg, NOW)
     doc = load(out / "banner.json")
-    assert doc["stale"] is True
-    assert doc["sources"]["smhi"] == {"ok": False, "stale": True, "since": "2026-06-12T08:10:00Z",
+    assert doc["stale"] is True and doc["state"] == "stale"
+    assert doc["sources"]["smhi"] == {"state": "stale", "banner": True, "ok": False,
+                                      "stale": True, "since": "2026-06-12T08:10:00Z",
                                       "last_success": "2026-06-12T08:00:00Z"}
     assert doc["sources"]["lansstyrelsen"]["ok"] is False
     assert [a["id"] for a in doc["alerts"]] == ["smhi:100-22"]  # never blank because of it
     page = (out / "banner.html").read_text(encoding="utf-8")
-    assert "Obs! Uppgifterna från SMHI" in page
+    assert "Inga nya uppgifter från SMHI sedan 12 juni 2026 kl. 10.00. Se <a" in page
 
 
 def test_generated_is_kept_when_only_it_would_change(cfg: Config) -> None:

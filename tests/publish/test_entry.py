@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from feeder.ladder import Level
 from feeder.publish import entry
@@ -23,9 +24,47 @@ def test_a_shared_url_is_not_used_as_id() -> None:
     assert a.url == b.url and a.id != b.id
 
 
-def test_title_markup_is_stripped_not_escaped() -> None:
-    built = entry.build(make_item(title="Hej <b>alla</b> &amp; <script>x()</script>du"), NOW)
-    assert built.title == "Hej alla & du"
+def test_a_stored_title_is_plain_text_used_exactly_once() -> None:
+    # The store holds plain text (markup was stripped where it entered): nothing is decoded or
+    # stripped again, so "<Höga kusten>" and a literal "&amp;" stay what they are.
+    built = entry.build(make_item(title="Vägarbete vid <Höga kusten> &amp; E4", summary=" <b> "),
+                        NOW)
+    assert built.title == "Vägarbete vid <Höga kusten> &amp; E4"
+    assert built.summary == "<b>"
+    assert entry.build(make_item(title=" Två\n rader "), NOW).title == "Två rader"
+    assert entry.build(make_item(title="  "), NOW).title == "(utan rubrik)"
+
+
+def test_issued_ahead_says_when_it_begins_in_swedish_time() -> None:
+    # Published on a Friday for Saturday 00.00 Stockholm time (22.00 UTC in summer).
+    onset = datetime(2026, 9, 18, 22, 0, tzinfo=UTC)
+    item = fire_risk(published=NOW, updated=NOW, onset=onset, expires=onset + 24 * HOUR)
+    ahead = entry.build(item, NOW)
+    assert ahead.starts == "lördag 19 september kl. 00.00"
+    assert "<p><strong>Gäller från lördag 19 september kl. 00.00.</strong></p>" in ahead.content
+    assert ahead.upcoming
+    begun = entry.build(item, onset + HOUR)  # the same words once it has begun: no new version
+    assert begun.starts == ahead.starts and begun.content == ahead.content
+    assert not begun.upcoming
+    # Begun before it was published (the usual case), or no onset: nothing to say.
+    assert entry.build(fire_risk(), NOW).starts == ""
+    assert entry.build(make_item(), NOW).starts == ""
+    # Another year than the publication's: the year is said too.
+    new_year = fire_risk(published=NOW, onset=datetime(2027, 1, 1, 6, 0, tzinfo=UTC))
+    assert entry.build(new_year, NOW).starts == "fredag 1 januari 2027 kl. 07.00"
+
+
+def test_a_scheduled_notice_is_dated_from_its_start() -> None:
+    notice = make_item(published=NOW - 5 * HOUR, updated=NOW - 5 * HOUR,
+                       effective=NOW + HOUR, onset=NOW + HOUR)
+    shown = entry.build(notice, NOW + 2 * HOUR)
+    assert shown.published == shown.updated == NOW + HOUR
+    assert shown.starts == ""  # it appears when it begins: nothing to announce
+
+
+def test_weekday_time_at_the_edges_of_the_calendar() -> None:
+    assert entry.weekday_time(datetime(9999, 12, 31, 23, 59, tzinfo=UTC)).startswith("fredag 31")
+    assert entry.weekday_time(datetime(1, 1, 1, tzinfo=UTC)).startswith("måndag 1 januari 1 kl.")
 
 
 def test_hostile_body_and_links_are_neutralised() -> None:

@@ -2,7 +2,8 @@
 
 The scenario holds one of each kind of item (active, upcoming, scheduled, expired, ended,
 withdrawn, draft; each level; tagged by an editor, matched by a topic's words, matched through
-an HTML entity; two warning areas of the same second), a stale source and one that never
+an HTML entity; two warning areas of the same second; a warning issued ahead, in the banner as
+upcoming; a stored title with ``<`` and a literal ``&amp;``), a stale source and one that never
 succeeded, two topics, and a cap that cuts some feeds. A change in any published byte fails
 here; when the change is deliberate, regenerate the files and review their diff:
 
@@ -59,6 +60,10 @@ def mixed() -> list[Item]:
         make_item("notice:boil", level=Level.WARNING, title="Kokningsrekommendation i Timrå",
                   body="<p>Koka vattnet &amp; spara det.</p>", summary="Koka vattnet.",
                   updated=NOW - 90 * timedelta(minutes=1), expires=NOW + 24 * HOUR),
+        fire_risk("smhi:102-22", level=Level.WARNING,
+                  title="Gul varning för höga vattenstånd vid <Höga kusten> &amp; Ådalen",
+                  published=NOW - HOUR, updated=NOW - HOUR, onset=NOW + 14 * HOUR,
+                  expires=NOW + 30 * HOUR, areas=()),
         news(url="https://www.lansstyrelsen.se/vasternorrland/nyheter/2026-06-11-entity.html",
              title="Samverkan i länet",
              body="<p>Om v&aring;ld i n&auml;ra relationer och &quot;trygghet&quot;.</p>",

@@ -70,9 +70,9 @@ def test_source_status_in_stockholm_time(page: tuple[str, Page]) -> None:
     sources = raw[raw.index("<h2>Källor"):]
     assert "SMHI</th><td>I drift</td>" in sources
     assert "12 juni 2026 kl. 11.59" in sources  # 09:59 UTC
-    # failing since 08:00 UTC, stale since 09:00 UTC (stale_after 3600 s after the failure)
-    assert "Länsstyrelsen</th><td>Inaktuell</td>" in sources
-    assert "12 juni 2026 kl. 11.00" in sources
+    # never succeeded: no data since its first failure (08:00 UTC), stale or not
+    assert "Länsstyrelsen</th><td>Inga uppgifter än</td>" in sources
+    assert "12 juni 2026 kl. 10.00" in sources
     assert "Obs! Uppgifterna från Länsstyrelsen" in raw
 
 
@@ -82,4 +82,4 @@ def test_nothing_hostile_and_no_drafts(page: tuple[str, Page]) -> None:
     assert not [a for a in parsed.attrs if a.startswith("on")]
     assert not [link for link in parsed.links if link.lower().startswith("javascript")]
     assert "Utkast" not in raw and "Planerat avbrott" not in raw
-    assert "<i>" not in raw  # markup in the title was stripped
+    assert "<i>" not in raw

@@ -37,9 +37,52 @@ def test_unchanged_bytes_are_not_rewritten(tmp_path: Path) -> None:
 
 def test_missing_or_wrong_gz_is_repaired(tmp_path: Path) -> None:
     writer.write_all(tmp_path, {"a.txt": b"one"})
+    mtime = (tmp_path / "a.txt").stat().st_mtime_ns
     (tmp_path / "a.txt.gz").unlink()
-    assert writer.write_all(tmp_path, {"a.txt": b"one"}) == ["a.txt"]
+    assert writer.write_all(tmp_path, {"a.txt": b"one"}) == []  # the file itself is unchanged
     assert gzip.decompress((tmp_path / "a.txt.gz").read_bytes()) == b"one"
+    assert (tmp_path / "a.txt.gz").stat().st_mtime_ns == mtime == (
+        tmp_path / "a.txt").stat().st_mtime_ns
+    # A twin of other content with the file's own mtime: only a check by content sees it.
+    writer.atomic_write(tmp_path / "a.txt.gz", writer.gzip_bytes(b"old"), mtime)
+    writer.write_all(tmp_path, {"a.txt": b"one"})
+    assert gzip.decompress((tmp_path / "a.txt.gz").read_bytes()) == b"old"
+    writer.write_all(tmp_path, {"a.txt": b"one"}, thorough=True)
+    assert gzip.decompress((tmp_path / "a.txt.gz").read_bytes()) == b"one"
+
+
+def test_a_crash_between_the_file_and_its_twin_is_repaired(tmp_path: Path) -> None:
+    writer.write_all(tmp_path, {"a.txt": b"one"})
+    # Killed after X was replaced, before X.gz: the twin still holds the old content.
+    writer.atomic_write(tmp_path / "a.txt", b"two", writer.next_mtime_ns(tmp_path / "a.txt"))
+    assert writer.write_all(tmp_path, {"a.txt": b"two"}) == []
+    assert gzip.decompress((tmp_path / "a.txt.gz").read_bytes()) == b"two"
+
+
+def test_every_change_moves_the_mtime_forward_and_the_twin_follows(tmp_path: Path) -> None:
+    seen = []
+    for round_ in range(3):  # three changes well within one second
+        writer.write_all(tmp_path, {"a.txt": f"v{round_}".encode()})
+        st, st_gz = (tmp_path / "a.txt").stat(), (tmp_path / "a.txt.gz").stat()
+        assert st.st_mtime_ns == st_gz.st_mtime_ns and st.st_mtime_ns % 1_000_000_000 == 0
+        seen.append(st.st_mtime_ns)
+    assert seen == sorted(set(seen)) and seen[2] - seen[0] >= 2_000_000_000
+
+
+def test_repair_twins_checks_every_output_by_content(tmp_path: Path) -> None:
+    files = {"feed.rss": b"<rss/>", "topics/t.json": b"{}", "banner.js": b"x"}
+    writer.write_all(tmp_path, files)
+    st = (tmp_path / "feed.rss").stat().st_mtime_ns
+    writer.atomic_write(tmp_path / "feed.rss.gz", writer.gzip_bytes(b"<old/>"), st)
+    (tmp_path / "topics" / "t.json.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "banner.js").unlink()  # its .gz is an orphan
+    (tmp_path / "notes.txt").write_text("not ours")
+    assert writer.repair_twins(tmp_path) == ["banner.js.gz", "feed.rss.gz", "topics/t.json.gz"]
+    assert gzip.decompress((tmp_path / "feed.rss.gz").read_bytes()) == b"<rss/>"
+    assert gzip.decompress((tmp_path / "topics" / "t.json.gz").read_bytes()) == b"{}"
+    assert not (tmp_path / "banner.js.gz").exists()
+    assert not (tmp_path / "notes.txt.gz").exists()
+    assert writer.repair_twins(tmp_path) == []
 
 
 def test_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path,

@@ -1,4 +1,5 @@
-"""``GET /healthz`` over real HTTP: fresh, failing, stale; never a fetch."""
+"""``GET /healthz`` over real HTTP: fresh, failing, stale, starting (a source never succeeded),
+the last publish (failed, items left out, from this process or another); never a fetch."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from pytest_httpserver import HTTPServer
 
 from feeder.app import Feeder
 from feeder.config import Config
+from feeder.ladder import Level
+from feeder.publish import outcome
 from feeder.server import BackgroundServer
 from feeder.timeutil import iso_z, utcnow
 from feeder.web import create_app
+from tests.builders import fire_risk, make_item
 from tests.common import make_config
 from tests.web.support import Site
 
@@ -61,7 +65,7 @@ def test_fresh_sources_are_ok(health_site: Site, upstream: HTTPServer) -> None:
     assert set(body["sources"]) == {"smhi", "lansstyrelsen"}
     smhi = body["sources"]["smhi"]
     assert smhi == {
-        "ok": True, "stale": False,
+        "state": "ok", "ok": True, "stale": False,
         "since": iso_z(now - timedelta(seconds=30)),
         "last_attempt": iso_z(now - timedelta(seconds=30)),
         "last_success": iso_z(now - timedelta(seconds=30)),
@@ -101,16 +105,47 @@ def test_a_stale_source_degrades_with_503(health_site: Site, upstream: HTTPServe
     assert upstream.log == []
 
 
-def test_never_polled_sources_are_reported_but_not_stale(health_site: Site) -> None:
+def test_never_polled_sources_are_starting_not_ok(health_site: Site) -> None:
     status, body = _health(health_site)
-    assert status == 200
+    assert status == 503 and body["status"] == "starting"
     assert body["sources"]["smhi"] == {
-        "ok": False, "stale": False, "since": None, "last_attempt": None,
+        "state": "unknown", "ok": False, "stale": False, "since": None, "last_attempt": None,
         "last_success": None, "last_error": None, "failures": 0,
     }
+    assert body["publish"] == {"ok": None, "last_success": None, "error": None, "left_out": []}
+
+
+def test_starting_until_every_source_has_succeeded_once(health_site: Site) -> None:
+    now = utcnow()
+    health_site.store.record_failure("smhi", now - timedelta(seconds=30), "connection refused")
+    health_site.store.record_success("lansstyrelsen", now)
+    status, body = _health(health_site)
+    assert (status, body["status"]) == (503, "starting")
+    assert body["sources"]["smhi"]["state"] == "unknown"
+    assert body["sources"]["smhi"]["since"] == iso_z(now - timedelta(seconds=30))
+    health_site.store.record_success("smhi", now)
+    assert _health(health_site)[0] == 200
+    health_site.store.record_failure("smhi", now, "HTTP 502")  # failing, still fresh
+    status, body = _health(health_site)
+    assert status == 200 and body["sources"]["smhi"]["state"] == "failing"
+
+
+def test_never_succeeded_past_stale_after_is_degraded(health_site: Site) -> None:
+    now = utcnow()
+    first = now - timedelta(seconds=STALE_AFTER + 60)
+    health_site.store.record_failure("smhi", first, "connection refused")
+    health_site.store.record_failure("smhi", now, "connection refused")
+    health_site.store.record_success("lansstyrelsen", now)
+    status, body = _health(health_site)
+    assert (status, body["status"]) == (503, "degraded")
+    smhi = body["sources"]["smhi"]
+    assert (smhi["state"], smhi["stale"], smhi["since"]) == ("unknown", True, iso_z(first))
 
 
 def test_head_healthz(health_site: Site) -> None:
+    now = utcnow()
+    health_site.store.record_success("smhi", now)
+    health_site.store.record_success("lansstyrelsen", now)
     reply = health_site.request("HEAD", "/healthz")
     assert reply.status == 200 and reply.body == b""
 
@@ -120,4 +155,45 @@ def test_healthz_with_no_sources_at_all(tmp_path: Path) -> None:
                                             "lansstyrelsen": {"enabled": False}})
     with Feeder(config) as feeder, BackgroundServer(create_app(feeder)) as server:
         status, body = _health(Site(feeder, server))
-    assert (status, body) == (200, {"status": "ok", "sources": {}})
+    assert (status, body["status"], body["sources"]) == (200, "ok", {})
+
+
+def _fresh(site: Site) -> None:
+    now = utcnow()
+    site.store.record_success("smhi", now)
+    site.store.record_success("lansstyrelsen", now)
+
+
+def test_a_publish_that_left_an_item_out_degrades(health_site: Site) -> None:
+    _fresh(health_site)
+    now = utcnow()
+    health_site.store.upsert([fire_risk(), make_item("notice:bad", level=Level.WARNING,
+                                                     title="Trasig\x1brubrik")], now)
+    result = health_site.feeder.publish(now)
+    assert result.left_out == ("notice:bad",)
+    status, body = _health(health_site)
+    assert (status, body["status"]) == (503, "degraded")
+    assert body["publish"] == {"ok": True, "last_success": iso_z(now), "error": None,
+                               "left_out": ["notice:bad"]}
+    health_site.store.upsert([make_item("notice:bad", level=Level.WARNING, title="Hel rubrik",
+                                        updated=now)], now)  # the row is repaired
+    health_site.feeder.publish(now)
+    status, body = _health(health_site)
+    assert (status, body["publish"]["left_out"]) == (200, [])
+
+
+def test_a_failed_publish_of_another_process_degrades(health_site: Site) -> None:
+    _fresh(health_site)
+    now = utcnow()
+    # What `feeder publish` in another process recorded in output_dir:
+    out = health_site.config.storage.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    (out / outcome.FILE).write_text(json.dumps({
+        "ok": False, "at": (now + timedelta(days=1)).isoformat(),
+        "last_success": now.isoformat(), "error": "index.html: RuntimeError: x",
+        "left_out": [],
+    }))
+    status, body = _health(health_site)
+    assert (status, body["status"]) == (503, "degraded")
+    assert body["publish"] == {"ok": False, "last_success": iso_z(now),
+                               "error": "index.html: RuntimeError: x", "left_out": []}
