@@ -9,15 +9,18 @@ GET  /admin/notices/<id>, POST (same)       change a notice
 POST /admin/notices/<id>/withdraw           withdraw a notice
 GET  /admin/audit[?id=<id>]                 the audit log: who did what, when, before/after
 POST /admin/preview                         JSON in, the rendered preview out (for admin.js);
-                                            a notice that would be refused: 200, ``ok: false``
+                                            a notice that would be refused: the 4xx a save
+                                            would get, ``ok: false`` and the Swedish error
 GET  /admin/assets/admin.js|admin.css       the page's script and style (no inline code: CSP)
 ==========================================  ==================================================
 
 ``<id>`` is the notice's id, ``notice:<hex>``. Pages without a session redirect to the sign-in
 page (``303``). A rejected form is shown again with what was typed and the error next to its
 field, with the status the API would answer (:mod:`feeder.web.errors` maps every error to its
-status and headers: a locked database is ``503`` with ``Retry-After``). A client of
-:class:`~feeder.app.Feeder`, like the API.
+status and headers: a locked database is ``503`` with ``Retry-After``). Any other error, also one
+no route caught (a busy database while reading the session, an unknown page, a refused
+cross-origin post), is a short Swedish page with that status (:meth:`AdminPages.escaped_error`),
+never JSON or a traceback in the browser. A client of :class:`~feeder.app.Feeder`, like the API.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from .. import lifecycle, notices
 from ..app import Feeder
@@ -40,8 +45,6 @@ from ..errors import (
     FeederError,
     InputError,
     NotFoundError,
-    PublishError,
-    StoreBusyError,
     StoreError,
 )
 from ..lifecycle import State
@@ -69,7 +72,6 @@ MESSAGES = {
     "withdrawn": "Meddelandet är återkallat.",
     "loggedout": "Du är utloggad.",
 }
-NOT_FOUND = "Det finns inget sådant meddelande."
 
 
 class AdminPages:
@@ -90,24 +92,27 @@ class AdminPages:
         return pages.page(template, status, headers, editor=editor, admin=ADMIN,
                           region=self.web.ctx.config.region.name, **context)
 
-    def _error_page(self, editor: Editor | None, exc: FeederError) -> Response:
-        if isinstance(exc, PublishError):
-            message = ("Ändringen är sparad, men publiceringen misslyckades. Den publiceras vid"
-                       " nästa lyckade publicering; kontakta driften om det dröjer.")
-        elif isinstance(exc, StoreBusyError):
-            message = "Databasen är upptagen just nu. Försök igen om en stund; inget har sparats."
-        elif isinstance(exc, StoreError):
-            message = "Databasen kan inte användas just nu; inget har sparats. Kontakta driften."
-        elif isinstance(exc, InputError):
-            message = pages.swedish_error(exc)
-        elif isinstance(exc, NotFoundError):
-            message = NOT_FOUND
-        elif isinstance(exc, accounts.RoleError):
+    def _error_page(self, editor: Editor | None, exc: BaseException) -> Response:
+        """A short Swedish page saying what went wrong, with the status (and headers, such as
+        ``Retry-After``) the API would answer."""
+        if isinstance(exc, accounts.RoleError):
             message = self._role_message(editor)
         else:
-            message = str(exc)
+            message = pages.failure_message(exc)
         return self._page("admin_error.html", editor, status_for(exc), headers_for(exc),
                           message=message)
+
+    def escaped_error(self, scope: Scope, exc: BaseException) -> Response:
+        """The answer to an error no route answered (the security middleware asks): JSON for
+        the preview, which admin.js reads; for everything a browser shows, a Swedish page."""
+        if scope.get("path", "").endswith("/preview"):
+            return error_json(exc)
+        status = status_for(exc)
+        if status == 500:
+            log.error("internal error: %s", exc, exc_info=exc)
+        elif isinstance(exc, StoreError):
+            log.warning("answered %d: %s", status, exc)
+        return self._error_page(None, exc)
 
     @staticmethod
     def _role_message(editor: Editor | None) -> str:
@@ -333,10 +338,13 @@ class AdminPages:
         try:
             result = await anyio.to_thread.run_sync(self._preview, data)
         except InputError as exc:
-            # What the editor typed would be refused: that is the preview's answer (200).
-            result = {"ok": False, "error": pages.swedish_error(exc), "field": exc.field}
-        except NotFoundError:
-            result = {"ok": False, "error": NOT_FOUND, "field": "id"}
+            # What the editor typed would be refused: the status a save would get, in Swedish.
+            return JSONResponse(
+                {"ok": False, "error": pages.swedish_error(exc), "field": exc.field},
+                status_code=exc.status)
+        except NotFoundError as exc:
+            return JSONResponse({"ok": False, "error": pages.NOT_FOUND, "field": "id"},
+                                status_code=exc.status)
         except FeederError as exc:
             return error_json(exc)
         return JSONResponse(result)
@@ -377,7 +385,7 @@ class AdminPages:
         name = request.path_params["name"]
         media = ASSET_TYPES.get(name)
         if media is None:
-            raise NotFoundError(f"no asset {name!r}")
+            raise HTTPException(404)
         body = await anyio.to_thread.run_sync((ASSETS / name).read_bytes)
         return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
 
