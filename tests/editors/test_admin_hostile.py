@@ -17,7 +17,15 @@ from feeder.editors.pages import FIELD_NAMES
 from feeder.errors import StoreBusyError
 from feeder.store import Store
 from tests.editors.support import login, nothing_stored
-from tests.notices.hostile import CASES, IDS, TITLE, Hostile, fields, outputs_whole
+from tests.notices.hostile import (
+    CASES,
+    IDS,
+    TITLE,
+    Hostile,
+    fields,
+    json_bytes,
+    outputs_whole,
+)
 
 
 def form_bytes(data: dict[str, str]) -> bytes:
@@ -27,11 +35,6 @@ def form_bytes(data: dict[str, str]) -> bytes:
         f"{quote(k)}={quote(v, encoding='utf-8', errors='surrogatepass')}"
         for k, v in data.items()
     ).encode("ascii")
-
-
-def post_form(client: TestClient, path: str, data: dict[str, str]) -> object:
-    return client.post(path, content=form_bytes(data), follow_redirects=False,
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -132,3 +135,21 @@ def test_an_unknown_or_odd_notice_id_is_a_swedish_404(client: TestClient) -> Non
         assert "Det finns inget sådant meddelande." in r.text
     r = client.get("/admin/audit", params={"id": "\x00"})
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("topics", [5, None, "nope", ["nope"], [1, "a"], ["\ud800"], {"a": 1}])
+def test_the_preview_of_an_existing_notice_answers_odd_topics_with_a_4xx(
+    client: TestClient, topics: object
+) -> None:
+    login(client)
+    r = client.post("/admin/new", data={"title": "Vatten", "level": "info",
+                                        "status": "published"}, follow_redirects=False)
+    assert r.status_code == 303
+    nid = client.get("/admin/").text.split('data-id="')[1].split('"')[0]
+    r = client.post("/admin/preview", content=json_bytes({"id": nid, "topics": topics}),
+                    headers={"Content-Type": "application/json"})
+    if topics is None:  # not given: the stored topics
+        assert r.status_code == 200 and r.json()["ok"]
+    else:
+        assert r.status_code == 400, r.text
+        assert r.json()["field"] == "topics" and not r.json()["ok"]
