@@ -54,9 +54,11 @@ def _notice_options(p: argparse.ArgumentParser, *, required_title: bool) -> None
     p.add_argument("--title", required=required_title, help="plain text, at most 200 characters")
     p.add_argument("--body", help="text or HTML (sanitised), at most 20,000 characters")
     p.add_argument("--level", help="info, notice, warning, severe or critical (default info)")
-    p.add_argument("--starts", help="ISO 8601; without offset = Europe/Stockholm")
-    p.add_argument("--expires", help="ISO 8601; without offset = Europe/Stockholm")
-    p.add_argument("--url", help="a link to read more (http or https)")
+    p.add_argument("--starts", help="ISO 8601, years 1970-2999; without offset ="
+                   " Europe/Stockholm")
+    p.add_argument("--expires", help="ISO 8601, years 1970-2999; without offset ="
+                   " Europe/Stockholm")
+    p.add_argument("--url", help="a link to read more: absolute http(s), no spaces or quotes")
     p.add_argument("--topic", action="append", dest="topics", metavar="ID",
                    help="a topic id from config.yaml (repeatable)")
     p.add_argument("--area", action="append", dest="areas", metavar="CODE",

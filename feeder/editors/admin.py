@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,8 @@ from .form import ACTIONS, LEVELS, audit_rows, changes, form_values, state_label
 from .throttle import Throttled
 
 log = logging.getLogger("feeder.editors")
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 ADMIN = "/admin"
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -389,19 +391,33 @@ class AdminPages:
         body = await anyio.to_thread.run_sync((ASSETS / name).read_bytes)
         return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
 
+    def _answering(self, endpoint: Endpoint) -> Endpoint:
+        """``endpoint`` with the errors it does not answer itself answered by
+        :meth:`escaped_error` (else the app's JSON handler would answer a browser)."""
+
+        async def answered(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except (FeederError, HTTPException) as exc:
+                return self.escaped_error(request.scope, exc)
+
+        return answered
+
     def routes(self) -> list[Route]:
+        def route(path: str, endpoint: Endpoint, method: str, name: str) -> Route:
+            return Route(path, self._answering(endpoint), methods=[method], name=name)
+
         return [
-            Route("/", self.index, methods=["GET"], name="admin_index"),
-            Route("/login", self.login_form, methods=["GET"], name="admin_login_form"),
-            Route("/login", self.login, methods=["POST"], name="admin_login"),
-            Route("/logout", self.logout, methods=["POST"], name="admin_logout"),
-            Route("/new", self.new_form, methods=["GET"], name="admin_new"),
-            Route("/new", self.create, methods=["POST"], name="admin_create"),
-            Route("/notices/{notice_id}", self.edit_form, methods=["GET"], name="admin_edit"),
-            Route("/notices/{notice_id}", self.save, methods=["POST"], name="admin_save"),
-            Route("/notices/{notice_id}/withdraw", self.withdraw, methods=["POST"],
-                  name="admin_withdraw"),
-            Route("/audit", self.audit, methods=["GET"], name="admin_audit"),
-            Route("/preview", self.preview, methods=["POST"], name="admin_preview"),
-            Route("/assets/{name}", self.asset, methods=["GET"], name="admin_asset"),
+            route("/", self.index, "GET", "admin_index"),
+            route("/login", self.login_form, "GET", "admin_login_form"),
+            route("/login", self.login, "POST", "admin_login"),
+            route("/logout", self.logout, "POST", "admin_logout"),
+            route("/new", self.new_form, "GET", "admin_new"),
+            route("/new", self.create, "POST", "admin_create"),
+            route("/notices/{notice_id}", self.edit_form, "GET", "admin_edit"),
+            route("/notices/{notice_id}", self.save, "POST", "admin_save"),
+            route("/notices/{notice_id}/withdraw", self.withdraw, "POST", "admin_withdraw"),
+            route("/audit", self.audit, "GET", "admin_audit"),
+            route("/preview", self.preview, "POST", "admin_preview"),
+            route("/assets/{name}", self.asset, "GET", "admin_asset"),
         ]
