@@ -9,8 +9,9 @@ GET  /admin/notices/<id>, POST (same)       change a notice
 POST /admin/notices/<id>/withdraw           withdraw a notice
 GET  /admin/audit[?id=<id>]                 the audit log: who did what, when, before/after
 POST /admin/preview                         JSON in, the rendered preview out (for admin.js);
-                                            a notice that would be refused: the 4xx a save
-                                            would get, ``ok: false`` and the Swedish error
+                                            a notice that would be refused: 200, ``ok: false``
+                                            and the Swedish error (a request that is not a
+                                            preview: 400/401/415; never a 500)
 GET  /admin/assets/admin.js|admin.css       the page's script and style (no inline code: CSP)
 ==========================================  ==================================================
 
@@ -340,13 +341,12 @@ class AdminPages:
         try:
             result = await anyio.to_thread.run_sync(self._preview, data)
         except InputError as exc:
-            # What the editor typed would be refused: the status a save would get, in Swedish.
-            return JSONResponse(
-                {"ok": False, "error": pages.swedish_error(exc), "field": exc.field},
-                status_code=exc.status)
-        except NotFoundError as exc:
-            return JSONResponse({"ok": False, "error": pages.NOT_FOUND, "field": "id"},
-                                status_code=exc.status)
+            # What the editor typed would be refused: that is the preview's answer (200), as
+            # it is for the empty form admin.js previews on opening; a 4xx here would put an
+            # error in the browser's console at every keystroke.
+            result = {"ok": False, "error": pages.swedish_error(exc), "field": exc.field}
+        except NotFoundError:
+            result = {"ok": False, "error": pages.NOT_FOUND, "field": "id"}
         except FeederError as exc:
             return error_json(exc)
         return JSONResponse(result)
