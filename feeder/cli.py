@@ -11,6 +11,10 @@ Exit codes (each error carries its own, see :mod:`feeder.errors`):
   published: ..."); the next successful publish includes it;
 - 130: interrupted (Ctrl-C).
 
+Every failure is one line on stderr, never a traceback (``-v`` adds one for an unexpected error,
+which is a bug). Each command checks the config it loads, the standing notices included (with
+the rules of every editor's input: :func:`feeder.notices.check_standing`).
+
 Notices are named by their id, ``notice:<hex>``, as every command prints it; the bare ``<hex>``
 is accepted too.
 """
@@ -20,9 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from . import config as config_mod
@@ -32,17 +39,26 @@ from .editors import cli as editors_cli
 from .editors.cli import actor
 from .errors import ConfigError, FeederError, InputError, PublishError
 from .lifecycle import state_of
-from .notices import UNSET, NoticeInput, Unset, as_dict
-from .timeutil import iso_z, swedish
+from .notices import UNSET, NoticeInput, Unset, as_dict, check_standing
+from .timeutil import iso_z, swedish, utcnow
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake said on one line (and where to read more), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
 
 def _notice_options(p: argparse.ArgumentParser, *, required_title: bool) -> None:
     p.add_argument("--title", required=required_title, help="plain text, at most 200 characters")
     p.add_argument("--body", help="text or HTML (sanitised), at most 20,000 characters")
     p.add_argument("--level", help="info, notice, warning, severe or critical (default info)")
-    p.add_argument("--starts", help="ISO 8601; without offset = Europe/Stockholm")
-    p.add_argument("--expires", help="ISO 8601; without offset = Europe/Stockholm")
-    p.add_argument("--url", help="a link to read more (http or https)")
+    p.add_argument("--starts", help="ISO 8601, years 1970-2999; without offset ="
+                   " Europe/Stockholm")
+    p.add_argument("--expires", help="ISO 8601, years 1970-2999; without offset ="
+                   " Europe/Stockholm")
+    p.add_argument("--url", help="a link to read more: absolute http(s), no spaces or quotes")
     p.add_argument("--topic", action="append", dest="topics", metavar="ID",
                    help="a topic id from config.yaml (repeatable)")
     p.add_argument("--area", action="append", dest="areas", metavar="CODE",
@@ -54,7 +70,7 @@ def _notice_options(p: argparse.ArgumentParser, *, required_title: bool) -> None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="feeder",
         description="Regional public notices: SMHI warnings, county news and editor notices "
         "as feeds and an embeddable banner.",
@@ -146,6 +162,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     print(f"  region: {config.region.name} (county {config.region.county_id})")
     print(f"  sources: {', '.join(config.enabled_sources) or 'none'}")
     print(f"  topics: {', '.join(t.id for t in config.topics) or 'none'}")
+    print(f"  standing notices: {', '.join(n.id for n in config.notices) or 'none'}")
     print(f"  database: {config.storage.database}")
     print(f"  output_dir: {config.storage.output_dir}")
     return 0
@@ -235,17 +252,36 @@ def report(exc: FeederError) -> int:
     return exc.exit_code
 
 
+def _silence_stdout() -> None:
+    """Send what is left for stdout nowhere, so that exiting does not fail on it again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
         config = config_mod.load(args.config)
+        check_standing(config, now=utcnow())
         return int(args.func(args, config))
     except FeederError as exc:
         return report(exc)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`feeder notice list | head`)
+        _silence_stdout()
+        return 1
+    except Exception as exc:  # a bug: still one line, the traceback with -v
+        print(f"feeder: internal error: {type(exc).__name__}: {exc} (a bug; -v shows where)",
+              file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,9 @@ Every error we raise on purpose is a :class:`FeederError`. Each carries its data
 (``status`` for HTTP, ``exit_code`` for the CLI, ``code`` a short machine-readable word, and
 ``field`` / ``key`` / ``source`` where one is at fault), so the HTTP layer and the CLI map errors
 to answers in one place each, never by reading message text. Raise with ``from exc`` so that the
-cause stays chained.
+cause stays chained. Messages, field names and parameters are made :func:`printable` on the way
+in (a lone surrogate typed by someone cannot break the answer that names it), and a value is
+repeated through :func:`quote` (short, escapes visible).
 
 ==================  ======  =====  ====================================================
 class               status  exit   when
@@ -27,6 +29,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+MAX_NAME = 100
+"""The longest field or key name an error repeats (a longer one is cut, with ``…``)."""
+MAX_SHOWN = 60
+"""The longest value :func:`quote` repeats."""
+
+
+def printable(text: str) -> str:
+    """``text`` as it can always be encoded: a lone surrogate (from JSON's ``"\\ud800"``, a
+    command-line argument in a foreign encoding) becomes its escape ``\\ud800``. Error messages,
+    field names and parameters go through it, so that no error can fail to be answered."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def quote(value: object, limit: int = MAX_SHOWN) -> str:
+    """``value`` as an error message repeats it: its ``repr`` (escapes made visible), at most
+    ``limit`` characters of it. Never the whole of a 64 KB input."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "…"
+    return repr(value)
+
+
+def _name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    name = printable(name)
+    return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
+
 
 class FeederError(Exception):
     """Base class of every error feeder raises on purpose."""
@@ -41,6 +72,7 @@ class FeederError(Exception):
     """The input field or config key at fault, if one is."""
 
     def __init__(self, message: str) -> None:
+        message = printable(message)
         super().__init__(message)
         self.detail = message
         """The message without the field or source prefix that ``str(error)`` carries."""
@@ -54,7 +86,8 @@ class ConfigError(FeederError):
 
     def __init__(self, message: str, key: str | None = None) -> None:
         super().__init__(message)
-        self.args = (f"{key}: {message}" if key else message,)
+        key = _name(key)
+        self.args = (f"{key}: {self.detail}" if key else self.detail,)
         self.key = key
         self.field = key
 
@@ -78,12 +111,16 @@ class InputError(FeederError):
         params: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(message)
-        self.args = (f"{field}: {message}" if field else message,)
+        field = _name(field)
+        self.args = (f"{field}: {self.detail}" if field else self.detail,)
         self.field = field
         self.status = status
         if code is not None:
             self.code = code
-        self.params: dict[str, object] = dict(params or {})
+        self.params: dict[str, object] = {
+            name: printable(value) if isinstance(value, str) else value
+            for name, value in (params or {}).items()
+        }
 
 
 class NotFoundError(FeederError):
@@ -133,9 +170,9 @@ class SourceError(FeederError):
 
     def __init__(self, source: str, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
-        self.args = (f"{source}: {message}",)
+        self.args = (f"{source}: {self.detail}",)
         self.source = source
-        self.reason = message
+        self.reason = self.detail
         self.retry_after = retry_after
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from feeder import config as config_mod
+from feeder.cli import main
 from feeder.config import Config
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -43,3 +46,18 @@ def make_config(tmp_path: Path, **overrides: object) -> Config:
     data.update(overrides)
     path = tmp_path / "config.yaml"
     return config_mod.from_dict(data, path)
+
+
+def run_cli(cfg: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """``feeder --config cfg ARGS`` in-process: (exit code, stdout, stderr); argparse's exit
+    counts as one."""
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    try:
+        code = main(["--config", str(cfg), *args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = old
+    return code, out.getvalue(), err.getvalue()

@@ -4,6 +4,7 @@ SQLite file, real publishing to output_dir and an SMHI-like upstream on 127.0.0.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -189,6 +190,28 @@ def test_a_failed_publish_keeps_the_change_and_names_it(
     assert err.status == 503 and err.exit_code == 3
     assert err.__cause__ is not None
     assert feeder.notice(err.item_id).title == "Viktigt"
+
+
+def test_every_change_not_published_names_the_notice_and_the_next_publish_puts_it_out(
+    feeder: Feeder, app_config: Config
+) -> None:
+    item = feeder.add_notice(NoticeInput(title="Viktigt", level="warning"), actor="cli:a")
+    out = app_config.storage.output_dir
+    assert [a["title"] for a in banner(app_config)["alerts"]] == ["Viktigt"]
+    shutil.rmtree(out)
+    out.write_text("a file where the folder should be")
+    changes = [
+        lambda: feeder.update_notice(item.id, NoticeInput(title="Ändrat"), actor="cli:a"),
+        lambda: feeder.withdraw_notice(item.id, actor="cli:a"),
+    ]
+    for change in changes:
+        with pytest.raises(PublishError) as info:
+            change()
+        assert info.value.item_id == item.id and item.id in str(info.value)
+    assert feeder.notice(item.id).withdrawn  # stored, audited
+    out.unlink()
+    feeder.publish()
+    assert banner(app_config)["alerts"] == []  # the withdrawal is out
 
 
 def test_preview_validates_like_a_save_and_stores_nothing(feeder: Feeder) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -10,9 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from feeder.app import Feeder
 from feeder.cli import main
 from feeder.store import Store, db
 from tests.common import TOPIC
+from tests.common import run_cli as cli
+from tests.notices.hostile import CASES, IDS, TITLE, Hostile, fields, outputs_whole
 
 
 @pytest.fixture
@@ -213,3 +218,172 @@ def test_a_locked_database_is_a_clear_error_not_a_traceback(
     assert captured.err.startswith("feeder: error: database ")
     assert "is busy (another process holds a lock): try again in a moment" in captured.err
     assert "Traceback" not in captured.err
+
+
+# ------------------------------------------------------------------------------- bad input
+
+
+def add_args(data: dict[str, str]) -> list[str]:
+    return [arg for name, value in data.items() for arg in (f"--{name}", value)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_hostile_input_exits_2_naming_the_field_or_is_stored_clean(
+    cfg_path: Path, case: Hostile
+) -> None:
+    out = cfg_path.parent / "public"
+    code, stdout, stderr = cli(cfg_path, "notice", "add", *add_args(fields(case)))
+    if case.refused:
+        assert code == 2
+        assert stdout == ""
+        assert stderr.startswith(f"feeder: error: {case.field}: lies outside the years 1970–2999")
+        assert stderr.count("\n") == 1  # one line, no traceback
+        assert not (cfg_path.parent / "db.sqlite3").exists() or not Store(
+            cfg_path.parent / "db.sqlite3").items()
+        return
+    assert code == 0, stderr
+    notice_id = stdout.strip()
+    with Store(cfg_path.parent / "db.sqlite3") as store:
+        assert getattr(store.get(notice_id), case.field) == case.stored
+    assert [a["title"] for a in outputs_whole(out)["alerts"]] == [TITLE]
+    assert cli(cfg_path, "publish")[0] == 0
+    outputs_whole(out)
+    assert cli(cfg_path, "notice", "withdraw", notice_id)[0] == 0
+    assert outputs_whole(out)["alerts"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["notice", "add"], "feeder notice add: error: the following arguments are required:"
+                            " --title (see: feeder notice add --help)"),
+        (["notice", "add", "--title", "T", "--expires", "9999-12-31T23:30"],
+         "feeder: error: expires: lies outside the years 1970–2999"),
+        (["notice", "add", "--title", "T", "--starts", "0001-01-01T00:30"],
+         "feeder: error: starts: lies outside the years 1970–2999"),
+        (["notice", "add", "--title", "\udcff"], "feeder: error: title: must not be empty"),
+        (["notice", "add", "--title", "T", "--url", "https://a.se/a b"], "feeder: error: url:"),
+        (["notice", "add", "--title", "x" * 70_000], "feeder: error: title: is 70000 characters"),
+        (["notice", "add", "--title", "T", "--level", "9" * 5000], "feeder: error: level:"),
+        (["notice", "update"], "feeder notice update: error: the following arguments"),
+        (["notice", "update", "notice:000000000000", "--title", "x"],
+         "feeder: error: no notice with id 'notice:000000000000'"),
+        (["notice", "update", "\udcff", "--title", "x"],
+         "feeder: error: no notice with id '\\udcff'"),
+        (["notice", "update", "abc"], "feeder: error: options: nothing to change"),
+        (["notice", "withdraw", "x" * 5000], "feeder: error: no notice with id 'xxxx"),
+        (["notice", "withdraw", ""], "feeder: error: no notice with id ''"),
+        (["notice", "list", "--xml"], "feeder: error: unrecognized arguments: --xml"),
+        (["poll", "twitter"], "feeder: error: SOURCE: unknown source 'twitter'"),
+        (["publish", "now"], "feeder: error: unrecognized arguments: now"),
+        (["editor", "add", "\udcff"], "feeder: error: name: is not valid text"),
+        (["editor", "add", "anna bertil"], "feeder: error: name: may hold letters"),
+        (["editor", "remove", "\udcff"], "feeder: error: no editor named '\\udcff'"),
+        (["editor", "token", "nobody"], "feeder: error: no editor named 'nobody'"),
+        (["editor", "password", "x" * 5000], "feeder: error: no editor named 'xxxx"),
+        (["editor", "add", "anna", "--role", "boss"], "feeder editor add: error: argument"),
+        (["frobnicate"], "feeder: error: argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
+def test_every_command_with_bad_input_exits_2_with_one_line(
+    cfg_path: Path, args: list[str], words: str
+) -> None:
+    code, stdout, stderr = cli(cfg_path, *args)
+    assert code == 2, stderr
+    assert stdout == ""
+    assert stderr.startswith(words), stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+
+
+def test_a_password_that_is_not_text_exits_2(cfg_path: Path) -> None:
+    code, _, stderr = cli(cfg_path, "editor", "add", "anna", "--password-stdin",
+                          stdin="\udcff\udcfe-lösenord-1\n")
+    assert code == 2
+    assert stderr == "feeder: error: password: is not valid text (is the terminal's encoding" \
+                     " UTF-8?)\n"
+
+
+def test_bytes_that_are_not_utf8_on_the_command_line_are_no_traceback(cfg_path: Path) -> None:
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LOGNAME": "op\udcff"}  # the byte 0xff
+    for args in ([b"notice", b"add", b"--title", b"Kokvatten\xff i Timr\xc3\xa5"],
+                 [b"notice", b"withdraw", b"\xff"], [b"editor", b"remove", b"\xff"]):
+        done = subprocess.run(
+            [sys.executable.encode(), b"-m", b"feeder", b"--config", str(cfg_path).encode(),
+             *args], capture_output=True, timeout=60, env=env,
+        )
+        assert b"Traceback" not in done.stderr, done.stderr.decode("utf-8", "replace")
+        assert done.returncode in (0, 2), done.stderr
+    with Store(cfg_path.parent / "db.sqlite3") as store:
+        [item] = store.items("notice")
+    assert item.title == "Kokvatten i Timrå"  # the stray byte removed by hygiene
+    assert item.author == "cli:op"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["add", "--title", "Viktigt", "--level", "warning"],
+     ["update", "{id}", "--title", "Ändrat"],
+     ["withdraw", "{id}"]],
+    ids=["add", "update", "withdraw"],
+)
+def test_stored_but_not_published_exits_3_and_the_next_publish_puts_it_out(
+    cfg_path: Path, command: list[str]
+) -> None:
+    out = cfg_path.parent / "public"
+    assert cli(cfg_path, "notice", "add", "--title", "Först", "--level", "warning")[0] == 0
+    with Store(cfg_path.parent / "db.sqlite3") as store:
+        [first] = store.items("notice")
+    shutil.rmtree(out)
+    out.write_text("a file where the output folder should be")
+    args = [a.replace("{id}", first.id) for a in command]
+    code, stdout, stderr = cli(cfg_path, "notice", *args)
+    assert code == 3
+    notice_id = stdout.strip()
+    assert stderr.startswith(f"feeder: error: stored as {notice_id}, but not published: ")
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    out.unlink()  # the operator fixes the folder; the next publish retries
+    assert cli(cfg_path, "publish")[0] == 0
+    alerts = sorted(a["title"] for a in outputs_whole(out)["alerts"])
+    assert alerts == {"add": ["Först", "Viktigt"], "update": ["Ändrat"], "withdraw": []}[
+        command[0]]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["notice", "add", "--title", "Viktigt"], ["notice", "update", "{id}", "--title", "Nytt"],
+     ["notice", "withdraw", "{id}"], ["editor", "add", "bertil"], ["editor", "token", "anna"],
+     ["editor", "remove", "anna"]],
+)
+def test_a_locked_database_is_one_clear_line_for_every_change(
+    cfg_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli(cfg_path, "editor", "add", "anna")[0] == 0
+    code, stdout, _ = cli(cfg_path, "notice", "add", "--title", "Först")
+    assert code == 0
+    args = [a.replace("{id}", stdout.strip()) for a in args]
+    monkeypatch.setattr(db, "BUSY_TIMEOUT", 0.05)
+    holder = sqlite3.connect(cfg_path.parent / "db.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, stdout, stderr = cli(cfg_path, *args)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1 and stdout == ""
+    assert stderr.startswith("feeder: error: database ")
+    assert "is busy (another process holds a lock): try again in a moment" in stderr
+    assert stderr.count("\n") == 1
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_only_with_v(
+    cfg_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Feeder, "notices", broken)
+    code, _, stderr = cli(cfg_path, "notice", "list")
+    assert (code, stderr) == (1, "feeder: internal error: RuntimeError: a bug (a bug; -v shows"
+                                 " where)\n")
+    code, _, stderr = cli(cfg_path, "-v", "notice", "list")
+    assert code == 1 and "Traceback" in stderr and "RuntimeError: a bug" in stderr

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import ConfigError
+from ..errors import ConfigError, quote
 from ..ladder import DEFAULT_BANNER_MIN, Level
 from ..sources.base import Setting, SourceSpec
 from ..sources.registry import SPECS
-from ..timeutil import parse_iso
 from .model import (
     Banner,
     Config,
@@ -133,14 +133,18 @@ def _read_topics(root: Section) -> tuple[Topic, ...]:
     return tuple(topics)
 
 
-def _read_notices(root: Section, topic_ids: set[str]) -> tuple[StandingNotice, ...]:
+def _read_notices(root: Section) -> tuple[StandingNotice, ...]:
+    """``notices``: each entry's keys and their types. What the values say (a time within
+    1970–2999, a known topic, a title that is more than invisible characters, ...) is checked by
+    :func:`feeder.notices.check_standing` with the rules of every editor's input: ``feeder check``
+    and every command run it on the config they load."""
     out: list[StandingNotice] = []
     seen: set[str] = set()
     for entry in root.items("notices"):
         nid = entry.get(
             "id", str, required=True,
             check=lambda v: None if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", v)
-            else f"must be letters, digits, '.', '_' or '-', got {v!r}",
+            else f"must be letters, digits, '.', '_' or '-', got {quote(v)}",
         )
         if nid in seen:
             raise ConfigError(f"duplicate notice id {nid!r}", entry.key("id"))
@@ -148,26 +152,27 @@ def _read_notices(root: Section, topic_ids: set[str]) -> tuple[StandingNotice, .
         fields: dict[str, Any] = {}
         fields["title"] = entry.get("title", str, required=True)
         fields["body"] = entry.get("body", str, "")
-        fields["level"] = entry.get("level", (str, int), "info", check=level_check)
+        fields["level"] = entry.get("level", (str, int), "info")
         for key in ("starts", "expires"):
-            value = entry.get(key, (str, object), None)
+            # a string, or what YAML makes of an unquoted 2026-06-12 (a date) or a time
+            value = entry.get(key, (str, date), None)
             if value is not None:
-                text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-                try:
-                    parse_iso(text)
-                except ValueError as exc:
-                    raise ConfigError(f"must be an ISO 8601 time, got {value!r}",
-                                      entry.key(key)) from exc
-                fields[key] = text
-        fields["url"] = entry.get("url", str, None, check=http_url)
-        fields["topics"] = entry.get("topics", list, [])
-        for t in fields["topics"]:
-            if t not in topic_ids:
-                raise ConfigError(f"unknown topic {t!r}", entry.key("topics"))
-        fields["areas"] = [str(a) for a in entry.get("areas", list, [])]
+                fields[key] = value
+        fields["url"] = entry.get("url", str, None)
+        fields["topics"] = _strings(entry, "topics")
+        fields["areas"] = _strings(entry, "areas")
         entry.finish()
-        out.append(StandingNotice(nid, fields))
+        out.append(StandingNotice(nid, fields, entry.path))
     return tuple(out)
+
+
+def _strings(entry: Section, name: str) -> list[str]:
+    """A list of strings (numbers taken as their digits: ``areas: [2281]``)."""
+    values = entry.get(name, list, [])
+    for i, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ConfigError("must be a string", f"{entry.key(name)}[{i}]")
+    return [str(v) for v in values]
 
 
 def from_dict(data: object, path: Path | None = None) -> Config:
@@ -225,7 +230,7 @@ def _read(root: Section, path: Path | None) -> Config:
 
     sources = _read_sources(root)
     topics = _read_topics(root)
-    notices = _read_notices(root, {t.id for t in topics})
+    notices = _read_notices(root)
     root.finish()
     return Config(
         path=path,

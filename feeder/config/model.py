@@ -82,7 +82,10 @@ class Topic:
 class StandingNotice:
     id: str
     fields: dict[str, Any]
-    """The raw notice fields, validated by :mod:`feeder.notices` when loaded."""
+    """The notice fields as config.yaml gives them (of the right types); what they say is checked
+    by :func:`feeder.notices.check_standing`, through the rules every editor's input passes."""
+    key: str = "notices"
+    """Where it is in config.yaml (``notices[0]``), for errors naming its keys."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -98,7 +99,7 @@ def _kind(value: object) -> str:
 
 def _names(kinds: tuple[type, ...]) -> str:
     words = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             list: "a list", dict: "a mapping"}
+             list: "a list", dict: "a mapping", date: "a date"}
     return " or ".join(words.get(k, k.__name__) for k in kinds)
 
 

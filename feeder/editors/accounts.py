@@ -27,10 +27,11 @@ import secrets
 import threading
 from datetime import datetime
 
-from ..errors import AuthError, InputError, NotFoundError
+from ..errors import AuthError, InputError, NotFoundError, quote
 from ..ladder import Level
 from ..model import EDITOR_MAX_LEVEL, Editor, Item, NoticeStatus, Role
 from ..store import Store
+from ..text import clean_text
 
 __all__ = [
     "EDITOR_MAX_LEVEL", "ROLES", "Accounts", "Editor", "RoleError", "authorize", "check_name",
@@ -124,7 +125,14 @@ def token_digest(token: str) -> str:
 
 
 def check_name(name: str) -> str:
-    name = name.strip()
+    """A new editor's name: its length as typed first (cheap), then cleaned like every text
+    (:func:`~feeder.text.clean_text`: NFC, so ``Åsa`` typed either way is one name), then its
+    rules."""
+    if len(name) > 4 * MAX_NAME:
+        raise InputError(f"is {len(name)} characters; at most {MAX_NAME}", "name")
+    if not _encodable(name):
+        raise InputError("is not valid text (is the terminal's encoding UTF-8?)", "name")
+    name = clean_text(name).strip()
     if not name:
         raise InputError("must not be empty", "name")
     if len(name) > MAX_NAME:
@@ -136,7 +144,28 @@ def check_name(name: str) -> str:
     return name
 
 
+def lookup_name(name: str) -> str | None:
+    """The name to look an editor up by (cleaned as :func:`check_name` cleans it), or None when
+    no editor can have it: then nothing is asked of the database."""
+    try:
+        return check_name(name)
+    except InputError:
+        return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: bytes that were not UTF-8
+        return False
+    return True
+
+
 def check_password(password: str) -> str:
+    """A new password, taken as typed (a secret is never altered), but it must be text: a lone
+    surrogate (bytes on stdin that were not UTF-8) is refused."""
+    if not _encodable(password):
+        raise InputError("is not valid text (is the terminal's encoding UTF-8?)", "password")
     if len(password) < MIN_PASSWORD:
         raise InputError(f"is too short: at least {MIN_PASSWORD} characters", "password")
     if len(password) > MAX_PASSWORD:
@@ -187,12 +216,13 @@ class Accounts:
         return self.store.editor_count()
 
     def find(self, name: str) -> Editor | None:
-        return self.store.find_editor(name)
+        wanted = lookup_name(name)
+        return self.store.find_editor(wanted) if wanted is not None else None
 
     def get(self, name: str) -> Editor:
         editor = self.find(name)
         if editor is None:
-            raise NotFoundError(f"no editor named {name!r}")
+            raise NotFoundError(f"no editor named {quote(name)}")
         return editor
 
     def by_id(self, editor_id: int) -> Editor | None:
@@ -207,9 +237,12 @@ class Accounts:
     def login(self, name: str, password: str) -> Editor | None:
         """The editor if name and password match, else None (in about the same time either
         way)."""
-        if len(password) > MAX_PASSWORD or len(name) > MAX_NAME:
+        if len(password) > MAX_PASSWORD or not _encodable(password):
             return None
-        editor, encoded = self.store.editor_credentials(name) or (None, None)
+        wanted = lookup_name(name)
+        if wanted is None:
+            return None
+        editor, encoded = self.store.editor_credentials(wanted) or (None, None)
         if editor is None or encoded is None:
             self._burn_time(password)
             return None
@@ -239,20 +272,20 @@ class Accounts:
 
     def remove(self, name: str, *, actor: str, now: datetime) -> None:
         """Delete an editor: their token and sessions stop working at once."""
-        self.store.remove_editor(name, actor=actor, now=now)
+        self.store.remove_editor(self.get(name).name, actor=actor, now=now)
 
     def rotate_token(self, name: str, *, actor: str, now: datetime) -> str:
         """A new API token for the editor; the old one stops working."""
-        self.get(name)  # NotFoundError before any work
+        editor = self.get(name)  # NotFoundError before any work
         token = new_token()
-        self.store.set_token_hash(name, token_digest(token), actor=actor, now=now)
+        self.store.set_token_hash(editor.name, token_digest(token), actor=actor, now=now)
         return token
 
     def set_password(self, name: str, password: str, *, actor: str, now: datetime) -> None:
         """Set (or replace) an editor's password; their open sessions end."""
-        self.get(name)
+        editor = self.get(name)
         pw_hash = self.hash_password(check_password(password))
-        self.store.set_password_hash(name, pw_hash, actor=actor, now=now)
+        self.store.set_password_hash(editor.name, pw_hash, actor=actor, now=now)
 
     def end_sessions(self, editor_id: int) -> None:
         """Invalidate every web session of the editor (logging out)."""

@@ -10,28 +10,34 @@ POST /admin/notices/<id>/withdraw           withdraw a notice
 GET  /admin/audit[?id=<id>]                 the audit log: who did what, when, before/after
 POST /admin/preview                         JSON in, the rendered preview out (for admin.js);
                                             a notice that would be refused: 200, ``ok: false``
+                                            and the Swedish error (a request that is not a
+                                            preview: 400/401/415; never a 500)
 GET  /admin/assets/admin.js|admin.css       the page's script and style (no inline code: CSP)
 ==========================================  ==================================================
 
 ``<id>`` is the notice's id, ``notice:<hex>``. Pages without a session redirect to the sign-in
 page (``303``). A rejected form is shown again with what was typed and the error next to its
 field, with the status the API would answer (:mod:`feeder.web.errors` maps every error to its
-status and headers: a locked database is ``503`` with ``Retry-After``). A client of
-:class:`~feeder.app.Feeder`, like the API.
+status and headers: a locked database is ``503`` with ``Retry-After``). Any other error, also one
+no route caught (a busy database while reading the session, an unknown page, a refused
+cross-origin post), is a short Swedish page with that status (:meth:`AdminPages.escaped_error`),
+never JSON or a traceback in the browser. A client of :class:`~feeder.app.Feeder`, like the API.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from .. import lifecycle, notices
 from ..app import Feeder
@@ -40,8 +46,6 @@ from ..errors import (
     FeederError,
     InputError,
     NotFoundError,
-    PublishError,
-    StoreBusyError,
     StoreError,
 )
 from ..lifecycle import State
@@ -59,6 +63,8 @@ from .throttle import Throttled
 
 log = logging.getLogger("feeder.editors")
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
 ADMIN = "/admin"
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET_TYPES = {"admin.js": "text/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
@@ -69,7 +75,6 @@ MESSAGES = {
     "withdrawn": "Meddelandet är återkallat.",
     "loggedout": "Du är utloggad.",
 }
-NOT_FOUND = "Det finns inget sådant meddelande."
 
 
 class AdminPages:
@@ -90,24 +95,27 @@ class AdminPages:
         return pages.page(template, status, headers, editor=editor, admin=ADMIN,
                           region=self.web.ctx.config.region.name, **context)
 
-    def _error_page(self, editor: Editor | None, exc: FeederError) -> Response:
-        if isinstance(exc, PublishError):
-            message = ("Ändringen är sparad, men publiceringen misslyckades. Den publiceras vid"
-                       " nästa lyckade publicering; kontakta driften om det dröjer.")
-        elif isinstance(exc, StoreBusyError):
-            message = "Databasen är upptagen just nu. Försök igen om en stund; inget har sparats."
-        elif isinstance(exc, StoreError):
-            message = "Databasen kan inte användas just nu; inget har sparats. Kontakta driften."
-        elif isinstance(exc, InputError):
-            message = pages.swedish_error(exc)
-        elif isinstance(exc, NotFoundError):
-            message = NOT_FOUND
-        elif isinstance(exc, accounts.RoleError):
+    def _error_page(self, editor: Editor | None, exc: BaseException) -> Response:
+        """A short Swedish page saying what went wrong, with the status (and headers, such as
+        ``Retry-After``) the API would answer."""
+        if isinstance(exc, accounts.RoleError):
             message = self._role_message(editor)
         else:
-            message = str(exc)
+            message = pages.failure_message(exc)
         return self._page("admin_error.html", editor, status_for(exc), headers_for(exc),
                           message=message)
+
+    def escaped_error(self, scope: Scope, exc: BaseException) -> Response:
+        """The answer to an error no route answered (the security middleware asks): JSON for
+        the preview, which admin.js reads; for everything a browser shows, a Swedish page."""
+        if scope.get("path", "").endswith("/preview"):
+            return error_json(exc)
+        status = status_for(exc)
+        if status == 500:
+            log.error("internal error: %s", exc, exc_info=exc)
+        elif isinstance(exc, StoreError):
+            log.warning("answered %d: %s", status, exc)
+        return self._error_page(None, exc)
 
     @staticmethod
     def _role_message(editor: Editor | None) -> str:
@@ -333,10 +341,12 @@ class AdminPages:
         try:
             result = await anyio.to_thread.run_sync(self._preview, data)
         except InputError as exc:
-            # What the editor typed would be refused: that is the preview's answer (200).
+            # What the editor typed would be refused: that is the preview's answer (200), as
+            # it is for the empty form admin.js previews on opening; a 4xx here would put an
+            # error in the browser's console at every keystroke.
             result = {"ok": False, "error": pages.swedish_error(exc), "field": exc.field}
         except NotFoundError:
-            result = {"ok": False, "error": NOT_FOUND, "field": "id"}
+            result = {"ok": False, "error": pages.NOT_FOUND, "field": "id"}
         except FeederError as exc:
             return error_json(exc)
         return JSONResponse(result)
@@ -377,23 +387,37 @@ class AdminPages:
         name = request.path_params["name"]
         media = ASSET_TYPES.get(name)
         if media is None:
-            raise NotFoundError(f"no asset {name!r}")
+            raise HTTPException(404)
         body = await anyio.to_thread.run_sync((ASSETS / name).read_bytes)
         return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
 
+    def _answering(self, endpoint: Endpoint) -> Endpoint:
+        """``endpoint`` with the errors it does not answer itself answered by
+        :meth:`escaped_error` (else the app's JSON handler would answer a browser)."""
+
+        async def answered(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except (FeederError, HTTPException) as exc:
+                return self.escaped_error(request.scope, exc)
+
+        return answered
+
     def routes(self) -> list[Route]:
+        def route(path: str, endpoint: Endpoint, method: str, name: str) -> Route:
+            return Route(path, self._answering(endpoint), methods=[method], name=name)
+
         return [
-            Route("/", self.index, methods=["GET"], name="admin_index"),
-            Route("/login", self.login_form, methods=["GET"], name="admin_login_form"),
-            Route("/login", self.login, methods=["POST"], name="admin_login"),
-            Route("/logout", self.logout, methods=["POST"], name="admin_logout"),
-            Route("/new", self.new_form, methods=["GET"], name="admin_new"),
-            Route("/new", self.create, methods=["POST"], name="admin_create"),
-            Route("/notices/{notice_id}", self.edit_form, methods=["GET"], name="admin_edit"),
-            Route("/notices/{notice_id}", self.save, methods=["POST"], name="admin_save"),
-            Route("/notices/{notice_id}/withdraw", self.withdraw, methods=["POST"],
-                  name="admin_withdraw"),
-            Route("/audit", self.audit, methods=["GET"], name="admin_audit"),
-            Route("/preview", self.preview, methods=["POST"], name="admin_preview"),
-            Route("/assets/{name}", self.asset, methods=["GET"], name="admin_asset"),
+            route("/", self.index, "GET", "admin_index"),
+            route("/login", self.login_form, "GET", "admin_login_form"),
+            route("/login", self.login, "POST", "admin_login"),
+            route("/logout", self.logout, "POST", "admin_logout"),
+            route("/new", self.new_form, "GET", "admin_new"),
+            route("/new", self.create, "POST", "admin_create"),
+            route("/notices/{notice_id}", self.edit_form, "GET", "admin_edit"),
+            route("/notices/{notice_id}", self.save, "POST", "admin_save"),
+            route("/notices/{notice_id}/withdraw", self.withdraw, "POST", "admin_withdraw"),
+            route("/audit", self.audit, "GET", "admin_audit"),
+            route("/preview", self.preview, "POST", "admin_preview"),
+            route("/assets/{name}", self.asset, "GET", "admin_asset"),
         ]

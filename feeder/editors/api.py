@@ -15,8 +15,12 @@ wrong tokens from one address. Bad input: ``{"error": ..., "field": ...}`` with 
 null when the request as a whole is malformed: bad JSON, not an object), ``413`` for bodies over
 64 KiB, ``415`` for a content type other than ``application/json``, ``404`` for an unknown id,
 ``409`` for changing a withdrawn notice. The JSON object becomes a
-:class:`~feeder.notices.NoticeInput`, validated by :func:`feeder.notices.validate`; nothing is
-stored unless all of it passes. An accepted change is published before the answer; when that
+:class:`~feeder.notices.NoticeInput`, validated by :func:`feeder.notices.validate` (sizes first,
+then :func:`feeder.text.clean_text` on every text, then the rules: a lone surrogate such as
+``"\ud800"`` is removed, a title left empty, a year outside 1970–2999 or a link the outputs would
+not publish is a ``400`` naming the field); nothing is stored unless all of it passes, and no
+input is answered with a ``500``. The answer is the notice as stored: its title is the one
+published. An accepted change is published before the answer; when that
 fails the change stays saved and the answer is ``503`` naming its ``id``. A locked database is
 ``503`` with ``Retry-After``. Every error is answered by :mod:`feeder.web.errors`.
 """

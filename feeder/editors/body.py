@@ -99,18 +99,35 @@ async def json_object(request: Request) -> dict[str, Any]:
     return parse_json_object(await read_limited(request))
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def parse_form(raw: bytes) -> dict[str, list[str]]:
+    """A URL-encoded form as name -> values. Bytes that are not UTF-8 are an error naming the
+    field they are in (a browser never sends them; a hand-made request may)."""
+    try:
+        pairs = parse_qsl(
+            raw.decode("utf-8", "surrogateescape"), keep_blank_values=True,
+            strict_parsing=False, max_num_fields=MAX_FORM_FIELDS, errors="surrogateescape",
+        )
+    except ValueError as exc:
+        raise InputError(f"unreadable form: {exc}", None, code="unreadable") from exc
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        if not _utf8(name):
+            raise InputError("a field name is not UTF-8 text", None, code="unreadable")
+        if not _utf8(value):
+            raise InputError("is not UTF-8 text", name, code="not-utf8")
+        out.setdefault(name, []).append(value)
+    return out
+
+
 async def form_data(request: Request) -> dict[str, list[str]]:
     """A URL-encoded form (what the admin pages post) as name -> values."""
     require_type(request, "application/x-www-form-urlencoded")
-    raw = await read_limited(request)
-    try:
-        pairs = parse_qsl(
-            raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
-            max_num_fields=MAX_FORM_FIELDS, errors="strict",
-        )
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"unreadable form: {exc}", None) from exc
-    out: dict[str, list[str]] = {}
-    for name, value in pairs:
-        out.setdefault(name, []).append(value)
-    return out
+    return parse_form(await read_limited(request))

@@ -15,16 +15,19 @@ from typing import Any
 from ..app import Feeder
 from ..config import Config
 from ..errors import InputError
+from ..text import clean_text
 from ..timeutil import iso_z
 from . import accounts
 
 
 def actor() -> str:
-    """Who runs the command, as the audit log records it: ``cli:<user>``."""
+    """Who runs the command, as the audit log records it: ``cli:<user>`` (the user name from
+    the environment, cleaned like any text that enters feeder, and cut to a name's length)."""
     try:
-        return f"cli:{getpass.getuser()}"
+        user = clean_text(getpass.getuser()).strip()[: accounts.MAX_NAME]
     except Exception:  # no user name in the environment (containers)
-        return "cli"
+        user = ""
+    return f"cli:{user}" if user else "cli"
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:

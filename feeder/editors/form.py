@@ -79,11 +79,19 @@ def changes(values: Mapping[str, Any], original: Mapping[str, Any] | None) -> di
         if original is None:
             if value not in ("", []):
                 fields[name] = value
-        elif name in FORM_LISTS and sorted(value) == sorted(original.get(name) or []):
+        elif name in FORM_LISTS and _same_boxes(value, original.get(name)):
             continue  # the same boxes ticked, whatever their order on the page
         elif value != original.get(name) and not (name == "status" and value == ""):
             fields[name] = value
     return fields
+
+
+def _same_boxes(value: object, shown: object) -> bool:
+    """Whether ``value`` ticks the boxes that were shown ticked (any order). Anything but a list
+    of strings (a preview request may send anything) is a change, for validation to judge."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return False
+    return sorted(value) == sorted(shown if isinstance(shown, list) else [])
 
 
 _EMPTY: tuple[object, ...] = (None, "", [], False)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
-from ..errors import InputError
+from ..errors import (
+    AuthError,
+    InputError,
+    NotFoundError,
+    PublishError,
+    StoreBusyError,
+    StoreError,
+)
 from ..ladder import Level
 from ..timeutil import STOCKHOLM, parse_iso, swedish, to_utc
 
@@ -34,12 +43,15 @@ FIELD_NAMES = {
 
 SWEDISH = {
     "required": "måste fyllas i.",
-    "empty": "får inte vara tomt (markering räknas inte).",
+    "empty": "får inte vara tomt (markering och osynliga tecken räknas inte).",
     "too-long": "har {length} tecken; högst {limit} är tillåtet.",
     "before-start": "måste ligga efter starttiden.",
     "past": "ligger redan i det förflutna.",
     "not-a-time": "är ingen giltig tidpunkt.",
-    "not-a-url": "måste vara en webbadress som börjar med https:// eller http://.",
+    "out-of-range": "måste ligga mellan åren {min} och {max}.",
+    "not-a-url": "måste vara en webbadress som börjar med https:// eller http://, utan"
+                 " mellanslag, citattecken, <, > eller `.",
+    "too-many": "har {count} val; högst {limit} är tillåtet.",
     "unknown-topic": "okänt ämne ”{value}”.",
     "unknown-area": "”{value}” är ingen kommun i länet.",
     "unknown-level": "okänd nivå.",
@@ -47,6 +59,8 @@ SWEDISH = {
     "withdrawn": "meddelandet är återkallat och kan inte längre ändras.",
     "unknown-field": "okänt fält.",
     "wrong-type": "har fel typ av värde.",
+    "not-utf8": "innehåller tecken som inte är UTF-8; skriv in texten igen.",
+    "unreadable": "Formuläret kunde inte läsas; ladda om sidan och försök igen.",
 }
 """Swedish wording by :attr:`InputError.code <feeder.errors.InputError>`, filled from its
 ``params``. Errors without one here keep their (English) message."""
@@ -59,6 +73,40 @@ def swedish_error(exc: InputError) -> str:
     if exc.field is None:
         return text
     return f"{FIELD_NAMES.get(exc.field, exc.field)}: {text}"
+
+
+NOT_FOUND = "Det finns inget sådant meddelande."
+
+
+def failure_message(exc: BaseException) -> str:
+    """What went wrong, for an editor, in Swedish (the form's error page). Never internals."""
+    if isinstance(exc, PublishError):
+        return ("Ändringen är sparad, men publiceringen misslyckades. Den publiceras vid"
+                " nästa lyckade publicering; kontakta driften om det dröjer.")
+    if isinstance(exc, StoreBusyError):
+        return "Databasen är upptagen just nu. Försök igen om en stund; inget har sparats."
+    if isinstance(exc, StoreError):
+        return "Databasen kan inte användas just nu; inget har sparats. Kontakta driften."
+    if isinstance(exc, InputError):
+        return swedish_error(exc)
+    if isinstance(exc, NotFoundError):
+        return NOT_FOUND
+    if isinstance(exc, AuthError):
+        if exc.status == 403:
+            return ("Begäran avvisades: den kom inte från redaktörernas formulär på den här"
+                    " webbplatsen. Ladda om sidan och försök igen.")
+        if exc.status == 429:
+            return "För många misslyckade försök. Försök igen om en stund."
+        return "Du är inte inloggad."
+    if isinstance(exc, HTTPException):
+        if exc.status_code == 404:
+            return "Sidan finns inte."
+        if exc.status_code == 405:
+            return "Sidan kan inte användas på det sättet."
+        phrase = HTTPStatus(exc.status_code).phrase
+        return f"Begäran kunde inte besvaras ({exc.status_code} {phrase})."
+    return ("Ett oväntat fel inträffade; det är loggat. Försök igen, och kontakta driften om"
+            " det upprepas.")
 
 
 def local_input(value: Any) -> str:

@@ -10,16 +10,19 @@ script with an API token) and passes. SameSite=Strict session cookies are a seco
 Every response gets a strict Content-Security-Policy (no inline script or style, nothing from
 other origins, no framing), ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin`` (keeps
 ``Origin`` on same-origin posts), ``X-Content-Type-Options: nosniff`` and, unless the route set
-its own, ``Cache-Control: no-store``. Errors escaping the routes are answered here too, with the
-app's JSON error shape, so that they carry the headers as well.
+its own, ``Cache-Control: no-store``. Errors escaping the routes are answered here too, so that
+they carry the headers as well: by ``error_page`` when one is given (the admin form's Swedish
+pages), else with the app's JSON error shape.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import AuthError
@@ -80,11 +83,21 @@ def cross_origin_refusal(method: str, headers: Headers, scheme: str) -> str | No
     return None
 
 
+ErrorPage = Callable[[Scope, BaseException], Response]
+"""Answers an error for a request (its scope): the admin form's Swedish page, for example."""
+
+
 class SecurityMiddleware:
     """ASGI middleware for the editors' routes: refuse cross-origin changes; add the headers."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, error_page: ErrorPage | None = None) -> None:
         self.app = app
+        self.error_page = error_page
+
+    def _answer(self, scope: Scope, exc: BaseException) -> Response:
+        if self.error_page is not None:
+            return self.error_page(scope, exc)
+        return error_response(exc)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,12 +124,11 @@ class SecurityMiddleware:
             log.warning("refused cross-origin %s %s from %s: %s",
                         scope["method"], scope["path"], client[0], reason)
             refusal = AuthError(f"cross-origin request refused: {reason}", status=403)
-            response = error_response(refusal)
-            await response(scope, receive, send_with_headers)
+            await self._answer(scope, refusal)(scope, receive, send_with_headers)
             return
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception as exc:
             if started:
                 raise
-            await error_response(exc)(scope, receive, send_with_headers)
+            await self._answer(scope, exc)(scope, receive, send_with_headers)

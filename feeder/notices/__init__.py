@@ -13,13 +13,14 @@ of config.yaml): that is the id users see everywhere. :func:`item_id` also takes
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from ..config import Config
-from ..errors import InputError, NotFoundError
+from ..errors import ConfigError, InputError, NotFoundError, quote
 from ..ladder import Level, for_editor
 from ..model import AuditAction, Item
 from ..store import Store, notice_snapshot
@@ -29,20 +30,27 @@ from .rules import MAX_BODY, MAX_TITLE, NoticeChanges, validate
 
 __all__ = [
     "FIELDS", "MAX_BODY", "MAX_TITLE", "PREFIX", "SOURCE", "STATUSES", "UNSET", "Check",
-    "NoticeChanges", "NoticeInput", "Unset", "as_dict", "build", "create", "get", "item_id",
-    "list_notices", "load_standing", "new_id", "update", "validate", "withdraw",
+    "NoticeChanges", "NoticeInput", "Unset", "as_dict", "build", "check_standing", "create",
+    "get", "item_id", "list_notices", "load_standing", "new_id", "update", "validate",
+    "withdraw",
 ]
 
 PREFIX = "notice:"
 SOURCE = "notice"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+"""What follows ``notice:``: 12 hex digits, or a standing notice's name from config.yaml."""
 
 # ----------------------------------------------------------------------------- ids
 
 
 def item_id(notice_id: str) -> str:
-    """The id of a notice, from either form (``abc`` or ``notice:abc``)."""
-    notice_id = notice_id.strip()
-    return notice_id if notice_id.startswith(PREFIX) else PREFIX + notice_id
+    """The id of a notice, from either form (``abc`` or ``notice:abc``). Anything that cannot
+    be a notice's id (empty, too long, odd characters) is a NotFoundError at once, before it
+    reaches the database."""
+    bare = notice_id.strip().removeprefix(PREFIX)
+    if not _ID.fullmatch(bare):
+        raise NotFoundError(f"no notice with id {quote(notice_id)}")
+    return PREFIX + bare
 
 
 def new_id() -> str:
@@ -90,7 +98,7 @@ def get(store: Store, notice_id: str) -> Item:
     """The notice with this id (either form); NotFoundError when there is none."""
     item = store.find(item_id(notice_id))
     if item is None or item.source != SOURCE:
-        raise NotFoundError(f"no notice with id {notice_id!r}")
+        raise NotFoundError(f"no notice with id {quote(notice_id)}")
     return item
 
 
@@ -137,19 +145,33 @@ def list_notices(store: Store) -> list[Item]:
     return sorted(store.items(SOURCE), key=lambda i: (i.updated, i.id), reverse=True)
 
 
+def check_standing(config: Config, *, now: datetime) -> list[tuple[str, NoticeChanges]]:
+    """The standing notices of config.yaml, each checked by :func:`validate` like an editor's
+    input (a past ``expires`` is allowed): (name, clean values). The first problem is a
+    :class:`~feeder.errors.ConfigError` naming its key, e.g. ``notices[0].expires``."""
+    checked: list[tuple[str, NoticeChanges]] = []
+    for standing in config.notices:
+        try:
+            data = NoticeInput.from_mapping(standing.fields)
+            checked.append((standing.id, validate(data, config, now=now, allow_past=True)))
+        except InputError as exc:
+            key = f"{standing.key}.{exc.field}" if exc.field else standing.key
+            raise ConfigError(exc.detail, key) from exc
+    return checked
+
+
 def load_standing(store: Store, config: Config, *, now: datetime) -> list[str]:
     """Create or update the notices declared in config.yaml; unchanged ones write nothing.
 
-    Returns the ids written. config.yaml is the truth for its notices: a difference (an edit of the
-    file, or an editor's change through the API) is set back to the file's version, except that a
-    standing notice an editor withdrew stays withdrawn.
+    Returns the ids written. All of them are checked (:func:`check_standing`) before any is
+    written. config.yaml is the truth for its notices: a difference (an edit of the file, or an
+    editor's change through the API) is set back to the file's version, except that a standing
+    notice an editor withdrew stays withdrawn.
     """
     actor = "config.yaml"
     written: list[str] = []
-    for standing in config.notices:
-        data = NoticeInput.from_mapping(standing.fields)
-        desired = build(standing.id, validate(data, config, now=now, allow_past=True),
-                        actor=actor, now=now)
+    for name, changes in check_standing(config, now=now):
+        desired = build(name, changes, actor=actor, now=now)
         old = store.find(desired.id)
         if old is None:
             store.save_notice(desired, actor=actor, action=AuditAction.CREATE, now=now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from enum import Enum
 from typing import Final
 
@@ -43,9 +43,10 @@ class NoticeInput:
     body: str | Unset = UNSET
     level: str | int | Unset = UNSET
     """A level name (``notice``) or number (``2``)."""
-    starts: str | datetime | Unset | None = UNSET
-    """ISO 8601; without an offset it is Europe/Stockholm."""
-    expires: str | datetime | Unset | None = UNSET
+    starts: str | date | Unset | None = UNSET
+    """ISO 8601 (or, from config.yaml, a YAML date or time: a ``date`` or ``datetime``); without
+    an offset it is Europe/Stockholm, a date alone is its midnight."""
+    expires: str | date | Unset | None = UNSET
     url: str | Unset | None = UNSET
     topics: tuple[str, ...] | Unset = UNSET
     areas: tuple[str, ...] | Unset = UNSET
@@ -96,11 +97,11 @@ def _level(data: Mapping[str, object]) -> str | int | Unset:
     return value
 
 
-def _time(data: Mapping[str, object], name: str) -> str | datetime | Unset | None:
+def _time(data: Mapping[str, object], name: str) -> str | date | Unset | None:
     if name not in data:
         return UNSET
     value = data[name]
-    if value is None or isinstance(value, str | datetime):
+    if value is None or isinstance(value, str | date):  # a datetime is a date
         return value
     raise InputError("must be an ISO 8601 time as a string", name, code="wrong-type")
 

@@ -133,6 +133,10 @@ def test_a_name_is_unique_regardless_of_case(acc: Accounts) -> None:
         ("anna", "admin", None, "role"),
         ("anna", "editor", "kort", "password"),
         ("anna", "editor", "x" * 1025, "password"),
+        ("\udcff", "editor", None, "name"),  # bytes that were not UTF-8
+        ("an\x0bna", "editor", None, "name"),  # a line break inside
+        ("a" * 70_000, "editor", None, "name"),
+        ("anna", "editor", "\udcff" * 12, "password"),
     ],
 )
 def test_bad_account_input_names_the_field(
@@ -147,6 +151,31 @@ def test_bad_account_input_names_the_field(
 def test_swedish_names_are_fine(acc: Accounts) -> None:
     editor, _ = acc.add("åsa.öberg@lansstyrelsen.se", actor="t", now=NOW)
     assert acc.get("åsa.öberg@lansstyrelsen.se") == editor
+
+
+def test_a_name_is_cleaned_and_one_name_however_it_is_typed(acc: Accounts) -> None:
+    editor, _ = acc.add("A\u030asa\x00", actor="t", now=NOW)  # decomposed Å, a NUL
+    assert editor.name == "Åsa"  # NFC, the control character removed
+    assert acc.get("Åsa") == editor == acc.get(" A\u030asa ")
+    with pytest.raises(InputError) as err:
+        acc.add("Åsa", actor="t", now=NOW)
+    assert err.value.status == 409
+
+
+def test_names_no_editor_can_have_are_not_looked_up(
+    acc: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_query(*args: object) -> None:
+        raise AssertionError("looked up in the database")
+
+    monkeypatch.setattr(acc.store, "find_editor", no_query)
+    monkeypatch.setattr(acc.store, "editor_credentials", no_query)
+    for name in ("\udcff", "a b", "x" * 5000, ""):
+        assert acc.find(name) is None
+        assert acc.login(name, "anna-lösenord-1") is None
+        with pytest.raises(NotFoundError):
+            acc.get(name)
+    assert acc.login("anna", "\udcff" * 12) is None
 
 
 def test_tokens_that_cannot_be_ours_are_not_looked_up(acc: Accounts) -> None:

@@ -191,6 +191,8 @@ def test_preview_reports_errors_in_swedish_and_stores_nothing(
     assert r.json() == {"ok": False, "error": "Rubrik: måste fyllas i.", "field": "title"}
     r = client.post("/admin/preview", json={"title": "x", "expires": "2001-01-01T00:00"})
     assert r.json()["field"] == "expires" and not r.json()["ok"]
+    r = client.post("/admin/preview", json={"id": "notice:000000000000", "title": "x"})
+    assert r.json() == {"ok": False, "error": "Det finns inget sådant meddelande.", "field": "id"}
     r = client.post("/admin/preview", data={"title": "x"})
     assert r.status_code == 415 and not r.json()["ok"]
     r = client.post("/admin/preview", content=b"{", headers={"Content-Type": "application/json"})

@@ -84,14 +84,21 @@ def test_cross_origin_state_changes_are_refused(
 ) -> None:
     login(client)
     caplog.set_level(logging.WARNING, "feeder.editors")
-    attempts = [
+    pages = [  # a browser: a short Swedish page
         client.post("/admin/new", data=FORM, headers=headers, follow_redirects=False),
         client.post("/admin/logout", headers=headers, follow_redirects=False),
+    ]
+    for r in pages:
+        assert r.status_code == 403, r.text
+        assert r.headers["content-type"].startswith("text/html")
+        assert "Begäran avvisades: den kom inte från redaktörernas formulär" in r.text
+        assert r.headers["x-frame-options"] == "DENY"
+    api = [  # an API client: JSON
         client.post("/api/notices", json={"title": "x"}, headers=headers),
         client.post("/api/notices", json={"title": "x"}, headers={**headers,
                                                                   **editors.auth("anna")}),
     ]
-    for r in attempts:
+    for r in api:
         assert r.status_code == 403, r.text
         assert "cross-origin request refused" in r.json()["error"]
     assert notices.list_notices(store) == []

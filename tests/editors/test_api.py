@@ -255,3 +255,46 @@ def test_a_locked_database_is_503_with_retry_after_and_stores_nothing(
                 holder.close()
             nothing_stored(store)
             assert post_notice(client, editors).status_code == 201  # all well once it is free
+
+
+def test_a_change_not_published_goes_out_with_the_next_publish(
+    client: TestClient, feeder: Feeder, config: Config, editors: Editors
+) -> None:
+    out = config.storage.output_dir
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("a file where the output folder should be")  # publishing fails
+    r = post_notice(client, editors)
+    assert r.status_code == 503 and r.headers["retry-after"] == "60"
+    nid = r.json()["id"]
+    assert nid in r.json()["error"] and "saved" in r.json()["error"]
+    r = client.patch(f"/api/notices/{nid}", headers=editors.auth("anna"),
+                     json={"title": "Vattnet stängs av i hela Sundsvall"})
+    assert r.status_code == 503 and r.json()["id"] == nid
+    out.unlink()  # the operator fixes it; the next publish (any: a change, the scheduler)
+    feeder.publish()
+    assert banner_titles(config) == ["Vattnet stängs av i hela Sundsvall"]
+    assert client.get(f"/api/notices/{nid}",
+                      headers=editors.auth("anna")).json()["title"] == banner_titles(config)[0]
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_a_locked_database_is_503_for_changes_of_a_notice_too(
+    config: Config, method: str
+) -> None:
+    with Store(config.storage.database, busy_timeout=0.1) as store, \
+            Feeder(config, store=store) as feeder:
+        editors = add_editors(feeder)
+        with TestClient(make_app(feeder)) as client:
+            nid = post_notice(client, editors).json()["id"]
+            holder = sqlite3.connect(config.storage.database, isolation_level=None)
+            holder.execute("BEGIN EXCLUSIVE")
+            try:
+                r = client.request(method, f"/api/notices/{nid}", headers=editors.auth("anna"),
+                                   json={"title": "Nytt"} if method == "PATCH" else None)
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            assert r.status_code == 503, r.text
+            assert int(r.headers["retry-after"]) > 0 and "busy" in r.json()["error"]
+            assert notices.get(store, nid).title == WARNING["title"]
+            assert not notices.get(store, nid).withdrawn

@@ -37,6 +37,13 @@ def test_a_new_notice_sends_only_what_was_filled_in() -> None:
     assert changes(submitted(form), None) == {"title": "Ny", "status": "draft"}
 
 
+def test_lists_of_anything_else_are_a_change_for_validation_to_judge() -> None:
+    shown = form_values(NOTICE)  # what a preview request compares against
+    for sent in (5, None, "2284", [2284, "2262"], ["2262", None]):
+        assert changes({"areas": sent}, shown) == {"areas": sent}
+    assert changes({"areas": ["2262", "2284"]}, shown) == {}
+
+
 def test_state_words() -> None:
     assert state_label(NOTICE, NOW) == ("scheduled", "Schemalagt")
     assert state_label(NOTICE, NOW + timedelta(minutes=1)) == ("active", "Aktivt")

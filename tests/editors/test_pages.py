@@ -14,7 +14,11 @@ from tests.common import NOW
 
 CASES: list[tuple[dict[str, object], str]] = [
     ({}, "Rubrik: måste fyllas i."),
-    ({"title": "<b> </b>"}, "Rubrik: får inte vara tomt (markering räknas inte)."),
+    ({"title": "<b> </b>"},
+     "Rubrik: får inte vara tomt (markering och osynliga tecken räknas inte)."),
+    ({"title": "\u200b\x0b\ufffe"},  # only invisible characters
+     "Rubrik: får inte vara tomt (markering och osynliga tecken räknas inte)."),
+    ({"title": "x" * 1001}, "Rubrik: har 1001 tecken; högst 200 är tillåtet."),
     ({"title": "å" * 201}, "Rubrik: har 201 tecken; högst 200 är tillåtet."),
     ({"title": "t", "body": "x" * 20_001}, "Text: har 20001 tecken; högst 20000 är tillåtet."),
     ({"title": "t", "level": "loud"}, "Nivå: okänd nivå."),
@@ -22,8 +26,12 @@ CASES: list[tuple[dict[str, object], str]] = [
     ({"title": "t", "expires": "2020-01-01T00:00Z"}, "Upphör: ligger redan i det förflutna."),
     ({"title": "t", "starts": "2030-01-02T00:00", "expires": "2030-01-01T00:00"},
      "Upphör: måste ligga efter starttiden."),
+    ({"title": "t", "expires": "9999-12-31T23:30"},
+     "Upphör: måste ligga mellan åren 1970 och 2999."),
     ({"title": "t", "url": "ftp://x"},
-     "Länk: måste vara en webbadress som börjar med https:// eller http://."),
+     "Länk: måste vara en webbadress som börjar med https:// eller http://, utan mellanslag,"
+     " citattecken, <, > eller `."),
+    ({"title": "t", "topics": ["x"] * 101}, "Ämnen: har 101 val; högst 100 är tillåtet."),
     ({"title": "t", "topics": ["nope"]}, "Ämnen: okänt ämne ”nope”."),
     ({"title": "t", "areas": ["0180"]}, "Kommuner: ”0180” är ingen kommun i länet."),
     ({"title": "t", "status": "live"}, "Status: okänd status."),
