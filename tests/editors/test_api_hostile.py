@@ -169,9 +169,6 @@ def test_the_api_answers_with_the_title_that_is_published(
     assert published_titles(out) == [published]
 
 
-@pytest.mark.xfail(strict=True, reason="feeder/publish/entry.py still runs plain_text on the"
-                   " stored (plain) title, which drops '<Höga kusten>' as a tag; the outputs'"
-                   " branch (issue 13, titles plain text exactly once) fixes it: drop this mark")
 def test_a_title_with_angle_brackets_is_published_as_the_api_answers(
     client: TestClient, config: Config, editors: Editors
 ) -> None:
