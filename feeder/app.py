@@ -190,7 +190,7 @@ class Feeder:
 
     def _publish_change(self, item: Item) -> None:
         try:
-            self.publish_now()
+            result = self.publish_now()
         except Exception as exc:
             # A FeederError says what failed (a folder, the database); anything else is a bug.
             log.error("publishing after an editor's change to %s failed: %s", item.id, exc,
@@ -200,6 +200,14 @@ class Feeder:
                 f" ({type(exc).__name__}: {exc}); it goes out with the next successful publish",
                 item_id=item.id,
             ) from exc
+        if result.failed or item.id in result.left_out:
+            what = (f"outputs {', '.join(sorted(result.failed))} could not be rendered"
+                    if result.failed else "it could not be rendered and was left out")
+            log.error("after an editor's change to %s: %s", item.id, what)
+            raise PublishError(
+                f"the change to {item.id} is saved, but {what}; see /healthz and the log",
+                item_id=item.id,
+            )
 
     # ------------------------------------------------------------------------- notices
 

@@ -4,11 +4,11 @@ Exit codes (each error carries its own, see :mod:`feeder.errors`):
 
 - 0: success;
 - 1: a poll failed, or something went wrong at run time (the database cannot be used or is busy,
-  the outputs cannot be written);
+  the outputs cannot be written, an output could not be rendered or an item was left out);
 - 2: bad usage, a bad config, bad input (the message names the key or field), or no such notice
   or editor;
-- 3: a notice change is stored, but publishing the outputs failed ("stored as <id>, but not
-  published: ..."); the next successful publish includes it;
+- 3: a notice change is stored, but publishing the outputs failed or left that notice out
+  ("stored as <id>, but not published: ..."); the next successful publish includes it;
 - 130: interrupted (Ctrl-C).
 
 Every failure is one line on stderr, never a traceback (``-v`` adds one for an unexpected error,
@@ -120,13 +120,20 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return run(config)
 
 
-def _published(feeder: Feeder) -> str:
-    """Publish; the line saying what changed. A failure says that what was stored stays."""
+def _published(feeder: Feeder) -> tuple[str, bool]:
+    """Publish; the lines saying what changed (and what could not be published), and whether
+    every output was written. A failure says that what was stored stays."""
     try:
-        changed = feeder.publish().changed
+        result = feeder.publish()
     except FeederError as exc:
         raise FeederError(f"stored, but not published: {exc}") from exc
-    return f"published: {', '.join(changed) if changed else 'nothing changed'}"
+    changed = result.changed
+    lines = [f"published: {', '.join(changed) if changed else 'nothing changed'}"]
+    for path, error in sorted(result.failed.items()):
+        lines.append(f"NOT PUBLISHED: {path} (the previous file stays): {error}")
+    if result.left_out:
+        lines.append(f"LEFT OUT (cannot be rendered, see the log): {', '.join(result.left_out)}")
+    return "\n".join(lines), result.ok and not result.left_out
 
 
 def cmd_poll(args: argparse.Namespace, config: Config) -> int:
@@ -134,7 +141,7 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
         names = feeder.check_sources(args.sources)
         feeder.load_standing()
         outcomes = feeder.poll(names, force=args.force)
-        published = _published(feeder)
+        published, complete = _published(feeder)
     for o in outcomes:
         if o.ok:
             what = "not modified" if o.not_modified else (
@@ -147,14 +154,15 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
         else:
             print(f"{o.source}: FAILED: {o.error}")
     print(published)
-    return 0 if all(o.ok for o in outcomes) else 1
+    return 0 if complete and all(o.ok for o in outcomes) else 1
 
 
 def cmd_publish(args: argparse.Namespace, config: Config) -> int:
     with Feeder(config) as feeder:
         feeder.load_standing()
-        print(_published(feeder))
-    return 0
+        published, complete = _published(feeder)
+    print(published)
+    return 0 if complete else 1
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:

@@ -40,7 +40,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _BLOCK = re.compile(
     r"<\s*/?\s*(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|dd|dt|hr|pre)"
-    r"\b[^>]*>",
+    r"\b[^<>]*>",
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
@@ -154,7 +154,7 @@ def paragraphs(text: str) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<[a-zA-Z/!][^>]*>", text))
+    return bool(re.search(r"<[a-zA-Z/!][^<>]*>", text))
 
 
 def body_html(raw: str) -> str:

@@ -387,3 +387,26 @@ def test_an_unexpected_error_is_one_line_and_its_traceback_only_with_v(
                                  " where)\n")
     code, _, stderr = cli(cfg_path, "-v", "notice", "list")
     assert code == 1 and "Traceback" in stderr and "RuntimeError: a bug" in stderr
+
+
+def test_publish_lists_what_it_left_out_and_exits_1(cfg_path: Path) -> None:
+    from feeder import config as config_mod
+    from feeder.store import Store
+    from feeder.timeutil import iso_z
+    from tests.common import NOW, run_cli
+
+    config = config_mod.load(cfg_path)
+    with Store(config.storage.database):
+        pass
+    db = sqlite3.connect(config.storage.database)
+    with db:
+        db.execute(
+            "INSERT INTO items (id, source, level, title, body, published, updated,"
+            " content_hash, first_seen) VALUES (?, 'notice', 9, 'Nio', '', ?, ?, 'x', ?)",
+            ("notice:nine", iso_z(NOW), iso_z(NOW), iso_z(NOW)),
+        )
+    db.close()
+    code, out, _ = run_cli(cfg_path, "publish")
+    assert code == 1
+    assert "LEFT OUT (cannot be rendered, see the log): notice:nine" in out
+    assert (config.storage.output_dir / "banner.json").is_file()  # everything else published

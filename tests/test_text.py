@@ -142,3 +142,13 @@ def test_clean_text_is_quick_on_long_clean_texts_and_still_exact() -> None:
     long = "Västernorrland " * 100_000
     assert clean_text(long) is long  # nothing to change: the text itself
     assert clean_text(long + "\U0001fffe\U0001f600") == long + "\U0001f600"
+
+
+def test_markup_detection_on_unclosed_tags() -> None:
+    """``<a<a<a...`` with no ``>`` is not markup (the patterns stop at the next ``<``, which also
+    keeps them linear: 20,000 such characters once took a quarter of a second)."""
+    from feeder import text
+
+    assert not text.looks_like_html("<a" * 10_000)
+    assert text.looks_like_html("x <p class='a'>y</p>")
+    assert text.plain_text("a<p>b" + "<a" * 5 + "c") == "a b<a<a<a<a<ac"

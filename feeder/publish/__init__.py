@@ -118,7 +118,8 @@ def _publish(store: Store, config: Config, now: datetime, out: Path) -> PublishR
             return PublishResult([], False, stamp.next_change, stamp.left_out)
         fingerprint.clear(out)
         writer.remove_leftovers(out)
-        items = store.items()
+        loaded = store.readable_items()  # a row that cannot be read is left out, not fatal
+        items = loaded.items
         # 2. select, once
         chosen = plan.make(items, current, config, now)
         # 3. render
@@ -128,7 +129,7 @@ def _publish(store: Store, config: Config, now: datetime, out: Path) -> PublishR
         # twins by content then; otherwise their mtimes suffice (see writer).
         changed = writer.write_all(out, made.files, thorough=stamp is None)
         changed += writer.remove_stale_topics(out, (t.id for t in chosen.topics))
-        left_out = tuple(sorted({*chosen.left_out, *made.left_out_ids}))
+        left_out = tuple(sorted({*loaded.unreadable, *chosen.left_out, *made.left_out_ids}))
         next_change = chosen.next_change
         if made.failed:  # no fingerprint: the next publish renders again, and soon
             retry = now + RETRY

@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, StoreError
 from ..ladder import Level
 from ..model import Item, NoticeStatus, Reopen, UpsertResult
 from ..timeutil import iso_z, read_stored
 from .base import StoreBase
+
+log = logging.getLogger("feeder.store")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadItems:
+    items: list[Item]
+    unreadable: tuple[str, ...] = ()
+    """Ids of rows that could not be read as items (logged)."""
 
 
 def _t(value: str | None) -> datetime | None:
@@ -145,16 +156,37 @@ class ItemsStore(StoreBase):
         return item
 
     def find(self, item_id: str) -> Item | None:
+        """The item with this id, or None; a row that cannot be read is a StoreError."""
         rows = self._read("SELECT * FROM items WHERE id = ?", (item_id,))
-        return item_from_row(rows[0]) if rows else None
+        if not rows:
+            return None
+        try:
+            return item_from_row(rows[0])
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+            raise StoreError(f"item {item_id!r} in the database cannot be read: {exc}") from exc
 
     def items(self, source: str | None = None) -> list[Item]:
-        """Every item (or one source's), by id."""
+        """Every readable item (or one source's), by id. A row that cannot be read as an item
+        (written by hand, or by a bug) is left out and logged: see :meth:`readable_items`."""
+        return self.readable_items(source).items
+
+    def readable_items(self, source: str | None = None) -> ReadItems:
+        """Every item (or one source's), by id, and the ids of the rows that could not be read
+        (an unknown level, a garbled time or list): one bad row never hides the others."""
         if source is None:
             rows = self._read("SELECT * FROM items ORDER BY id")
         else:
             rows = self._read("SELECT * FROM items WHERE source = ? ORDER BY id", (source,))
-        return [item_from_row(r) for r in rows]
+        items: list[Item] = []
+        unreadable: list[str] = []
+        for row in rows:
+            try:
+                items.append(item_from_row(row))
+            except (ValueError, TypeError, KeyError, OverflowError) as exc:
+                log.error("item %r in the database cannot be read, left out: %s: %s",
+                          row["id"], type(exc).__name__, exc)
+                unreadable.append(str(row["id"]))
+        return ReadItems(items, tuple(unreadable))
 
     def end_missing(self, source: str, seen: Iterable[str], now: datetime) -> list[str]:
         """End the source's still-running items that its latest list no longer holds.

@@ -182,3 +182,25 @@ def test_isolated_raises_the_outputs_own_fault() -> None:
 
     with pytest.raises(OSError, match="no"):
         isolated("x", [], always)
+
+
+def test_a_row_the_store_cannot_read_is_left_out_not_fatal(
+    db: Store, cfg: Config, out: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db.upsert([fire_risk(), news()], NOW - HOUR)
+    db.record_success("smhi", NOW - timedelta(minutes=1))
+    insert_raw(cfg.storage.database, "notice:level9", level=9, title="Nivå nio")
+    insert_raw(cfg.storage.database, "notice:garbled", title="Trasig tid", status="kanske")
+    insert_raw(cfg.storage.database, "notice:list", title="Trasig lista", areas="[2281")
+    with caplog.at_level(logging.ERROR, logger="feeder.store"):
+        result = publish(db, cfg, NOW)
+    assert result.ok
+    assert set(result.left_out) == {"notice:level9", "notice:garbled", "notice:list"}
+    assert "notice:level9" in caplog.text and "cannot be read" in caplog.text
+    for name in FEEDS:
+        shown = titles(out, name)
+        assert "Risk för skogsbrand i Västernorrlands län" in shown, name
+        assert not {"Nivå nio", "Trasig tid", "Trasig lista"} & set(shown), name
+    banner = json.loads((out / "banner.json").read_bytes())
+    assert [a["id"] for a in banner["alerts"]] == ["smhi:100-22"]
+    assert outcome.latest(out) is not None and not outcome.latest(out).healthy  # type: ignore[union-attr]

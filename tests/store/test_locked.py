@@ -28,6 +28,7 @@ CALLS: dict[str, Callable[[Store], object]] = {
     "get": lambda s: s.get(ITEM.id),
     "find": lambda s: s.find(ITEM.id),
     "items": lambda s: s.items(),
+    "readable_items": lambda s: s.readable_items(),
     "end_missing": lambda s: s.end_missing("smhi", [], NOW),
     "data_version": lambda s: s.data_version(),
     "source_state": lambda s: s.source_state("smhi"),
