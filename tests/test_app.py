@@ -214,6 +214,27 @@ def test_every_change_not_published_names_the_notice_and_the_next_publish_puts_i
     assert banner(app_config)["alerts"] == []  # the withdrawal is out
 
 
+def test_a_change_left_out_of_the_outputs_is_not_reported_as_published(
+    feeder: Feeder, app_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feeder.publish import plan
+
+    real_build = plan.build
+
+    def build(item: Any, *args: Any, **kwargs: Any) -> Any:
+        if item.title == "Kan inte visas":
+            raise ValueError("cannot render this one")
+        return real_build(item, *args, **kwargs)
+
+    monkeypatch.setattr(plan, "build", build)
+    with pytest.raises(PublishError) as info:
+        feeder.add_notice(NoticeInput(title="Kan inte visas", level="warning"), actor="cli:a")
+    assert info.value.item_id is not None and "left out" in str(info.value)
+    assert feeder.notice(info.value.item_id).title == "Kan inte visas"  # stored
+    other = feeder.add_notice(NoticeInput(title="Syns", level="warning"), actor="cli:a")
+    assert [a["id"] for a in banner(app_config)["alerts"]] == [other.id]
+
+
 def test_preview_validates_like_a_save_and_stores_nothing(feeder: Feeder) -> None:
     shown = feeder.preview_notice(NoticeInput(title="<b>Risk</b>", level="warning",
                                               status="draft"))
