@@ -28,6 +28,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -69,6 +70,37 @@ def _notice_options(p: argparse.ArgumentParser, *, required_title: bool) -> None
                    help="publish a draft")
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number 1-65535, got {value!r}")
+    return port
+
+
+def _host(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must be a host name or address")
+    return value.strip()
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"must be 0.1 to 3600 seconds, got {value!r}")
+    return seconds
+
+
+def _server_options(p: argparse.ArgumentParser, host: str, port: str) -> None:
+    p.add_argument("--host", type=_host, help=f"address to listen on (default: {host})")
+    p.add_argument("--port", type=_port, help=f"port to listen on (default: {port})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="feeder",
@@ -81,7 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("run", help="scheduler and web server, until SIGTERM").set_defaults(func=cmd_run)
+    p = sub.add_parser("run", help="scheduler and web server, until SIGTERM")
+    _server_options(p, "server.host in the config", "server.port in the config")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("demo", help="the whole product offline, on bundled sample data (no"
+                       " config file needed)")
+    _server_options(p, "127.0.0.1", "8080")
+    p.add_argument("--scenario", action="store_true",
+                   help="play a timeline: fire risk issued, updated, a VMA for Sundsvall,"
+                   " the VMA cancelled, the fire risk withdrawn")
+    p.add_argument("--step", type=_seconds, default=10.0, metavar="SECONDS",
+                   help="seconds between two steps of --scenario (default 10)")
+    p.set_defaults(func=cmd_demo, needs_config=False)
     p = sub.add_parser("poll", help="poll once (all sources or those named), store, publish")
     p.add_argument("sources", nargs="*", metavar="SOURCE")
     p.add_argument("--force", action="store_true",
@@ -114,10 +157,39 @@ def build_parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------------- commands
 
 
+def with_server(config: Config, host: str | None, port: int | None) -> Config:
+    """``config`` listening on ``host``/``port`` where given (``run --host/--port``); the public
+    URL follows when it was the one derived from the old address (``http://host:port/``)."""
+    if host is None and port is None:
+        return config
+    old = config.server
+    new_host = old.host if host is None else host
+    new_port = old.port if port is None else port
+    public_url = old.public_url
+    if public_url == f"http://{old.host}:{old.port}/":
+        public_url = f"http://{new_host}:{new_port}/"
+    server = replace(old, host=new_host, port=new_port, public_url=public_url)
+    return replace(config, server=server)
+
+
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
     from .daemon import run
 
-    return run(config)
+    return run(with_server(config, args.host, args.port))
+
+
+def cmd_demo(args: argparse.Namespace, config: Config | None) -> int:
+    from .demo import Options, run_demo
+
+    if not args.verbose:  # the printed addresses and steps, not a line per poll
+        logging.getLogger().setLevel(logging.WARNING)
+    defaults = Options()
+    return run_demo(Options(
+        host=args.host or defaults.host,
+        port=args.port or defaults.port,
+        scenario=args.scenario,
+        step_seconds=args.step,
+    ))
 
 
 def _published(feeder: Feeder) -> tuple[str, bool]:
@@ -274,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
+        if not getattr(args, "needs_config", True):  # feeder demo writes its own
+            return int(args.func(args, None))
         config = config_mod.load(args.config)
         check_standing(config, now=utcnow())
         return int(args.func(args, config))

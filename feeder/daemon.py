@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__, server
 from .app import Feeder
@@ -24,6 +26,9 @@ from .errors import FeederError
 from .publish import repair
 from .scheduler import Scheduler
 from .web import OutputCache, create_app
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
 
 log = logging.getLogger("feeder.daemon")
 
@@ -47,8 +52,9 @@ def build(feeder: Feeder) -> tuple[Scheduler, OutputCache]:
     return feeder.scheduler(), OutputCache.for_config(feeder.config)
 
 
-def run(config: Config) -> int:
-    """Poll, publish and serve until SIGTERM/SIGINT; 0 after a clean stop."""
+def run(config: Config, *, extra_routes: Sequence[BaseRoute] = ()) -> int:
+    """Poll, publish and serve until SIGTERM/SIGINT; 0 after a clean stop. ``extra_routes``
+    are served beside the usual ones (``feeder demo``'s sample page)."""
     setup_logging()
     scheduler: Scheduler | None = None
     with Feeder(config) as feeder:
@@ -64,7 +70,7 @@ def run(config: Config) -> int:
             if written:
                 log.info("standing notices from config.yaml written: %s", ", ".join(written))
             scheduler, cache = build(feeder)
-            app = create_app(feeder, service=scheduler, cache=cache)
+            app = create_app(feeder, service=scheduler, cache=cache, extra_routes=extra_routes)
             log.info("feeder %s serving %s on http://%s:%d/", __version__,
                      config.storage.output_dir, config.server.host, config.server.port)
             return server.serve(app, config.server.host, config.server.port)
