@@ -1,0 +1,50 @@
+"""The sample municipal page: both embeddings pointing at the published files, served by the
+demo's extra route and nowhere else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from feeder.app import Feeder
+from feeder.demo.pages import KOMMUN_PATH, kommun_page, routes
+from feeder.web import create_app
+from tests.common import make_config
+
+
+def test_the_page_embeds_the_banner_by_script_and_by_iframe() -> None:
+    page = kommun_page("http://127.0.0.1:8181/", scenario=False).decode()
+    assert '<script src="http://127.0.0.1:8181/banner.js" data-kommun="2281" defer>' in page
+    assert '<iframe src="http://127.0.0.1:8181/banner.html" title="' in page
+    assert "<div data-feeder-banner></div>" in page
+    assert 'http-equiv="refresh"' not in page
+    assert "$" not in page  # every placeholder filled
+
+
+def test_with_the_scenario_it_reloads_itself_and_says_why() -> None:
+    page = kommun_page("http://127.0.0.1:8181/", scenario=True).decode()
+    assert '<meta http-equiv="refresh" content="5">' in page
+    assert "Scenariot spelas upp" in page
+
+
+def test_the_public_url_is_escaped() -> None:
+    page = kommun_page('http://x/"><script>alert(1)</script>/', scenario=False).decode()
+    assert "<script>alert(1)" not in page
+    assert "&quot;&gt;&lt;script&gt;" in page
+
+
+def test_the_page_is_served_only_with_the_demo_routes(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Feeder(config) as feeder:
+        demo = create_app(feeder, route_modules=(), extra_routes=routes(
+            config.server.public_url, scenario=False))
+        with TestClient(demo) as client:
+            answer = client.get(KOMMUN_PATH)
+            assert answer.status_code == 200
+            assert answer.headers["content-type"].startswith("text/html")
+            assert "Sundsvalls kommun" in answer.text
+            assert client.get("/demo/", follow_redirects=False).headers["location"] == KOMMUN_PATH
+        plain = create_app(feeder, route_modules=())
+        with TestClient(plain) as client:
+            assert client.get(KOMMUN_PATH).status_code == 404
