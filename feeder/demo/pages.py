@@ -2,7 +2,8 @@
 the iframe (``/demo/kommun.html``). Served only by ``feeder demo`` (the daemon's extra routes),
 never published to ``output_dir``.
 
-The page points at the published files by the public URL, as a municipality's page would. With
+The page points at the published files by the public URL, as a municipality's page would, and
+shows the very markup it embeds them with (the snippets of ``docs/embed.md``). With
 ``--scenario`` it reloads itself every few seconds so the steps can be watched (``banner.js``
 re-reads ``banner.json`` about once a minute; the iframe shows the state at its loading).
 """
@@ -36,8 +37,16 @@ def kommun_page(public_url: str, *, scenario: bool) -> bytes:
             f"{RELOAD_SECONDS}:e sekund så att varje steg syns (på en riktig sida läser "
             "<code>banner.js</code> om <code>banner.json</code> ungefär en gång i minuten).</p>"
         )
-    page = template.substitute(base=escape(public_url, quote=True), refresh=refresh,
-                               scenario_note=note)
+    base = escape(public_url, quote=True)
+    script = f'<script src="{base}banner.js" data-kommun="2281" defer></script>'
+    iframe = (f'<iframe src="{base}banner.html"\n'
+              '        title="Varningar och meddelanden från Länsstyrelsen Västernorrland"\n'
+              '        style="width:100%;height:9rem;border:0"></iframe>')
+    page = template.substitute(
+        refresh=refresh, scenario_note=note,
+        script=script, script_code=escape(script, quote=False),
+        iframe=iframe, iframe_code=escape(iframe, quote=False),
+    )
     return page.encode("utf-8")
 
 

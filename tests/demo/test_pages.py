@@ -3,6 +3,8 @@ demo's extra route and nowhere else."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from starlette.testclient import TestClient
@@ -15,9 +17,14 @@ from tests.common import make_config
 
 def test_the_page_embeds_the_banner_by_script_and_by_iframe() -> None:
     page = kommun_page("http://127.0.0.1:8181/", scenario=False).decode()
-    assert '<script src="http://127.0.0.1:8181/banner.js" data-kommun="2281" defer>' in page
-    assert '<iframe src="http://127.0.0.1:8181/banner.html" title="' in page
+    script = '<script src="http://127.0.0.1:8181/banner.js" data-kommun="2281" defer></script>'
+    iframe = re.search(r'<iframe src="http://127.0.0.1:8181/banner.html"[^>]*></iframe>', page)
+    assert iframe and 'title="Varningar och meddelanden' in iframe[0]
+    assert page.count(script) == 1
     assert "<div data-feeder-banner></div>" in page
+    # the page shows the very markup it uses
+    assert html.escape(script, quote=False) in page
+    assert html.escape(iframe[0], quote=False) in page
     assert 'http-equiv="refresh"' not in page
     assert "$" not in page  # every placeholder filled
 
