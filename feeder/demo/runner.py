@@ -188,6 +188,20 @@ def _uninterrupted() -> Iterator[None]:
 
 
 @contextmanager
+def _deferred_signals() -> Iterator[None]:
+    """Stop signals wait (blocked, not lost) until the block is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stops = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def _secret_key() -> Iterator[None]:
     """A random session key for the editors' form, in this process's environment only."""
     old = os.environ.get(SECRET_ENV)
@@ -218,7 +232,8 @@ def run_demo(options: Options, out: TextIO | None = None) -> int:
         upstream: Upstream | None = None
         announcer: _Announcer | None = None
         try:
-            folder = Path(tempfile.mkdtemp(prefix="feeder-demo-"))
+            with _deferred_signals():  # the folder is known before a signal can stop us
+                folder = Path(tempfile.mkdtemp(prefix="feeder-demo-"))
             upstream = Upstream().start()
             sample = Sample()
             serve_state(upstream, sample, SCENARIO_START if options.scenario else START)
@@ -240,18 +255,28 @@ def run_demo(options: Options, out: TextIO | None = None) -> int:
             log.info("stopped on %s while starting", exc)
             return 0
         finally:
-            with _uninterrupted():
-                if announcer is not None:
-                    announcer.stop()
-                if upstream is not None:
-                    upstream.stop()
-                if folder is not None:
-                    shutil.rmtree(folder, ignore_errors=True)
-                    if folder.exists():
-                        print(f"feeder demo: could not remove {folder}", file=sys.stderr)
-                    else:
-                        print(f"{_now_text()}  demo stopped; {folder} removed", file=out,
-                              flush=True)
+            while True:  # a signal landing before the clean-up ignores signals: clean up again
+                try:
+                    with _uninterrupted():
+                        _clean_up(folder, upstream, announcer, out)
+                    break
+                except _Stopped:
+                    continue
+
+
+def _clean_up(folder: Path | None, upstream: Upstream | None, announcer: _Announcer | None,
+              out: TextIO) -> None:
+    """Stop the threads and the upstream, remove the folder (each step may be repeated)."""
+    if announcer is not None:
+        announcer.stop()
+    if upstream is not None:
+        upstream.stop()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            print(f"feeder demo: could not remove {folder}", file=sys.stderr)
+        else:
+            print(f"{_now_text()}  demo stopped; {folder} removed", file=out, flush=True)
 
 
 class _Announcer:

@@ -164,6 +164,17 @@ def test_scenario_reaches_each_step_and_the_daemon_publishes_it(demos: Demos) ->
     assert demo.leftovers() == []
 
 
+def test_sigterm_while_starting_also_exits_0_and_leaves_nothing(demos: Demos) -> None:
+    demo = demos()
+    deadline = time.monotonic() + 20
+    while not list(demo.tmpdir.iterdir()):  # its folder exists: it is setting up
+        assert time.monotonic() < deadline and demo.proc.poll() is None, demo.output()
+        time.sleep(0.005)
+    assert demo.terminate() == 0, demo.output()
+    assert "Traceback" not in demo.stderr()
+    assert demo.leftovers() == []
+
+
 def test_a_taken_port_fails_fast_with_a_clear_message(demos: Demos) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
