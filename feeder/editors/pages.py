@@ -1,12 +1,11 @@
-"""Server-rendered pages of the admin form (Jinja2 lives here only), and Swedish wording."""
+"""Server-rendered pages of the admin form (templates through :mod:`feeder.templating`), and
+Swedish wording."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
@@ -19,9 +18,8 @@ from ..errors import (
     StoreError,
 )
 from ..ladder import Level
+from ..templating import Templates
 from ..timeutil import STOCKHOLM, parse_iso, swedish, to_utc
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 FIELD_NAMES = {
     "title": "Rubrik",
@@ -141,21 +139,14 @@ def _level_name(value: Any) -> str:
     return f"{level.swedish} ({int(level)} – {level.label})"
 
 
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
+_templates = Templates(
+    filters={"when": _when, "level_name": _level_name, "show": _show},
+    globals={"field_name": lambda name: FIELD_NAMES.get(name, name)},
 )
-_env.filters["when"] = _when
-_env.filters["level_name"] = _level_name
-_env.filters["show"] = _show
-_env.globals["field_name"] = lambda name: FIELD_NAMES.get(name, name)
 
 
 def render_text(template: str, **context: Any) -> str:
-    return _env.get_template(template).render(**context)
+    return _templates.render(template, **context)
 
 
 def page(template: str, status: int = 200, headers: dict[str, str] | None = None,
