@@ -41,16 +41,17 @@
     '.fb *{box-sizing:border-box}',
     '.fb p,.fb ul,.fb h3{margin:0}',
     '.fb-item{margin:0;padding:.55em .8em;border-left:.5em solid #1d4f91;background:#e8f0fa;color:#0d223d}',
-    '.fb-head,.fb-row{display:flex;align-items:flex-start;gap:.5em}',
-    '.fb-row{align-items:center;margin-top:.2em}',
-    '.fb-t{flex:1 1 auto;min-width:0;font-size:1.0625em;line-height:1.3;overflow-wrap:anywhere;',
+    '.fb-row{display:flex;align-items:center;gap:.5em;margin-top:.2em}',
+    '.fb-t{font-size:1.0625em;line-height:1.3;overflow-wrap:anywhere;',
     'overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',
     '.fb-level{display:inline-block;margin-right:.4em;padding:0 .4em;border-radius:.25em;',
     'font-weight:700;font-size:.765em;line-height:1.45;vertical-align:.1em;background:#1d4f91;color:#fff}',
     '.fb-title{font-weight:700}',
     '.fb-lead{flex:1 1 auto;min-width:0;overflow-wrap:anywhere}',
     '.fb-cut .fb-lead{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
-    '.fb-open .fb-t{display:block}',
+    '.fb-when{overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',
+    '.fb-src{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+    '.fb-open .fb-t,.fb-open .fb-when{display:block}.fb-open .fb-src{white-space:normal}',
     '.fb-open .fb-lead{display:none}',
     '.fb-body h3{margin:.5em 0 .1em;font-size:1em}',
     '.fb-body p,.fb-body ul{margin:.2em 0}',
@@ -418,53 +419,50 @@
 
   function alertView(alert, id, isMain, now) {
     var box = el('div', 'fb-item fb-l' + alert.level);
-    var head = el('div', 'fb-head');
     var heading = el('p', 'fb-t');
     heading.appendChild(el('span', 'fb-level', alert.levelName));
     heading.appendChild(document.createTextNode(' '));
     var title = el('strong', 'fb-title', alert.title);
     title.id = id;
     heading.appendChild(title);
-    head.appendChild(heading);
+    box.appendChild(heading);
+    var row = el('div', 'fb-row' + (alert.more ? ' fb-cut' : ''));
+    row.appendChild(el('p', 'fb-lead', alert.lead));
+    box.appendChild(row);
+    if (alert.more) {
+      var open = opened[alert.id] === true;
+      var more = button('fb-x', open ? 'Visa mindre' : 'Visa mer', ' om ' + alert.title);
+      more.setAttribute('aria-expanded', open ? 'true' : 'false');
+      more.setAttribute('aria-controls', id + 'b');
+      row.appendChild(more);
+      var body = bodyView(alert, id + 'b');
+      body.hidden = !open;
+      if (open) box.classList.add('fb-open');
+      box.appendChild(body);
+      more.addEventListener('click', function () {
+        open = !open;
+        opened[alert.id] = open;
+        more.firstChild.nodeValue = open ? 'Visa mindre' : 'Visa mer';
+        more.setAttribute('aria-expanded', open ? 'true' : 'false');
+        box.classList.toggle('fb-open', open);
+        body.hidden = !open;
+      });
+    }
     if (dismissible(alert)) {
       var hide = button('fb-dismiss', 'Dölj', ' meddelandet: ' + alert.title);
       hide.setAttribute('data-dismiss', alert.id);
       hide.addEventListener('click', function () { dismiss(alert); });
-      head.appendChild(hide);
+      row.appendChild(hide);
     }
-    box.appendChild(head);
-    if (alert.lead || alert.more) {
-      var row = el('div', 'fb-row' + (alert.more ? ' fb-cut' : ''));
-      row.appendChild(el('p', 'fb-lead', alert.lead));
-      box.appendChild(row);
-      if (alert.more) {
-        var open = opened[alert.id] === true;
-        var more = button('fb-x', open ? 'Visa mindre' : 'Visa mer', ' om ' + alert.title);
-        more.setAttribute('aria-expanded', open ? 'true' : 'false');
-        more.setAttribute('aria-controls', id + 'b');
-        row.appendChild(more);
-        var body = bodyView(alert, id + 'b');
-        body.hidden = !open;
-        if (open) box.classList.add('fb-open');
-        box.appendChild(body);
-        more.addEventListener('click', function () {
-          open = !open;
-          opened[alert.id] = open;
-          more.firstChild.nodeValue = open ? 'Visa mindre' : 'Visa mer';
-          more.setAttribute('aria-expanded', open ? 'true' : 'false');
-          box.classList.toggle('fb-open', open);
-          body.hidden = !open;
-        });
-      }
-    }
+    if (!row.lastChild.previousSibling && !alert.lead) box.removeChild(row);
     var when = applies(alert, now);
     if (when) box.appendChild(el('p', 'fb-meta fb-when', when));
-    var meta = el('p', 'fb-meta');
-    if (alert.url) {
-      meta.appendChild(link(alert.urlText, alert.url, ' om ' + alert.title));
-      if (alert.source) meta.appendChild(document.createTextNode(' · '));
-    }
+    var meta = el('p', 'fb-meta fb-src');
     if (alert.source) meta.appendChild(document.createTextNode('Källa: ' + alert.source));
+    if (alert.url) {
+      if (alert.source) meta.appendChild(document.createTextNode(' · '));
+      meta.appendChild(link(alert.urlText, alert.url, ' om ' + alert.title));
+    }
     if (meta.firstChild) box.appendChild(meta);
     if (isMain) box.setAttribute('data-main', '');
     return box;

@@ -120,14 +120,15 @@ def test_controls_are_reachable_with_the_keyboard(
     assert reached[0].startswith("Dölj")  # the leading warning: one short line, no link
     assert reached[1] == "1 till"
     # The toggle works with Space too; the expanded alert's controls come next in tab order:
-    # its "Dölj", its "Visa mer" (its text is longer than one line), its "Läs mer".
+    # its "Visa mer" (its text is longer than one line), its "Dölj", its "Läs mer".
     page.get_by_role("button", name="1 till").focus()
     page.keyboard.press(" ")
     expect(page.get_by_role("button", name="1 till")).to_have_attribute("aria-expanded", "true")
-    for expected in ("Dölj", "Visa mer", "Läs mer"):
+    for expected in ("Visa mer", "Dölj", "Läs mer"):
         page.keyboard.press("Tab")
         assert focused().startswith(expected), expected
     # "Visa mer" opens with Enter, and says so.
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     more = page.get_by_role("button", name="Visa mindre om Risk för skogsbrand")

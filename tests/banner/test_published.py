@@ -5,47 +5,15 @@ would (nginx), and the embedding page on another origin."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from feeder.config import Config
 from feeder.ladder import Level
-from feeder.model import Item
-from feeder.publish import publish
-from feeder.store import Store
 from tests.banner.axe import axe_violations
-from tests.banner.documents import TOPIC, alert_item, alerts_scenario, make_config, real_now
-from tests.banner.site import Site, host_page, wait_marks
-
-
-class Published:
-    def __init__(self, site: Site, config: Config) -> None:
-        self.site = site
-        self.config = config
-        self.out = config.storage.output_dir
-
-    def publish(self, items: list[Item], now: datetime, *, answered: bool = True) -> None:
-        """Store ``items`` and publish; ``answered``: every source has just been read."""
-        with Store(self.config.storage.database) as store:
-            store.upsert(items, now)
-            if answered:
-                for name in self.config.enabled_sources:
-                    store.record_success(name, now)
-            publish(store, self.config, now)
-
-
-@pytest.fixture
-def published(tmp_path: Path) -> Iterator[Published]:
-    """A static server (CORS on, as for feeder run and the nginx example) over output_dir."""
-    site = Site(cors=True)
-    config = make_config(tmp_path, site.origin + "/")
-    site.folder = config.storage.output_dir
-    yield Published(site, config)
-    site.close()
+from tests.banner.documents import TOPIC, alert_item, alerts_scenario, real_now
+from tests.banner.site import Published, Site, host_page, wait_marks
 
 
 def test_publisher_writes_the_banner_and_a_page_per_feed_and_no_stylesheet(
