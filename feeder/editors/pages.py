@@ -41,6 +41,7 @@ FIELD_NAMES = {
 
 SWEDISH = {
     "required": "måste fyllas i.",
+    "choose": "måste väljas.",
     "empty": "får inte vara tomt (markering och osynliga tecken räknas inte).",
     "too-long": "har {length} tecken; högst {limit} är tillåtet.",
     "before-start": "måste ligga efter starttiden.",
@@ -62,6 +63,14 @@ SWEDISH = {
 }
 """Swedish wording by :attr:`InputError.code <feeder.errors.InputError>`, filled from its
 ``params``. Errors without one here keep their (English) message."""
+
+
+def swedish_text(exc: InputError) -> str:
+    """What is wrong, in Swedish where its code is known, without the field's name (shown
+    next to its field): "Måste fyllas i." """
+    template = SWEDISH.get(exc.code)
+    text = template.format(**exc.params) if template is not None else exc.detail
+    return text[:1].upper() + text[1:]
 
 
 def swedish_error(exc: InputError) -> str:
@@ -118,8 +127,8 @@ def _when(value: Any) -> str:
     return swedish(value) if value is not None else ""
 
 
-def _show(value: Any) -> str:
-    """An audit value for people."""
+def show(value: Any) -> str:
+    """An audit value for people (:func:`feeder.editors.form.shown` knows the fields)."""
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
@@ -135,12 +144,13 @@ def _show(value: Any) -> str:
 
 
 def _level_name(value: Any) -> str:
+    """A level's Swedish name ("Meddelande"), from its number or its ladder name."""
     level = Level(int(value)) if not isinstance(value, str) else Level.parse(value)
-    return f"{level.swedish} ({int(level)} – {level.label})"
+    return level.swedish
 
 
 _templates = Templates(
-    filters={"when": _when, "level_name": _level_name, "show": _show},
+    filters={"when": _when, "level_name": _level_name, "show": show},
     globals={"field_name": lambda name: FIELD_NAMES.get(name, name)},
 )
 
