@@ -265,11 +265,11 @@ def test_the_admin_pages_have_no_serious_accessibility_violations_nor_sideways_s
         pg.goto(live.url + "/admin/login")
         found: dict[str, list[str]] = {}
         found["/admin/login"] = _axe(pg)
+        wide: dict[str, int] = {"/admin/login": pg.evaluate("document.documentElement.scrollWidth")}
         pg.fill("#name", "anna")
         pg.fill("#password", PASSWORDS["anna"])
         pg.click("button[type=submit]")
         pg.wait_for_url(live.url + "/admin/")
-        wide: dict[str, int] = {}
         for path in ADMIN_PAGES:
             pg.goto(live.url + path)
             found[path] = _axe(pg)
