@@ -42,6 +42,8 @@ STATE_WORDS = {
 }
 STATUS_WORDS = {"published": "Publicerad", "draft": "Utkast"}
 """A notice's stored status (``published``, ``draft``) in Swedish."""
+ROLE_WORDS = {"editor": "redaktör", "publisher": "publicist"}
+"""An editor's role in Swedish."""
 
 
 def state_label(item: Item, now: datetime) -> tuple[str, str]:
@@ -171,4 +173,6 @@ def shown(name: str, value: object, municipalities: Mapping[str, str],
             return str(value)
     if name == "status" and isinstance(value, str):
         return STATUS_WORDS.get(value, value)
+    if name == "role" and isinstance(value, str):
+        return ROLE_WORDS.get(value, value)
     return pages.show(value)

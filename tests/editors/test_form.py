@@ -103,6 +103,7 @@ def test_audit_values_in_swedish() -> None:
     assert shown("level", 2, names, topics) == "Meddelande"
     assert shown("status", "published", names, topics) == "Publicerad"
     assert shown("status", "draft", names, topics) == "Utkast"
+    assert shown("role", "publisher", names, topics) == "publicist"
     assert shown("areas", ["2281", "2262", "9999"], names, topics) == "Sundsvall, Timrå, 9999"
     assert shown("topics", ["vatten"], names, topics) == "Vatten"
     assert shown("withdrawn", True, names, topics) == "ja"
