@@ -12,6 +12,8 @@
   var OFFLINE_NOTE_MS = 3 * POLL_MS;
   var MAX_TIMER_MS = 2147483647;
   var LEAD_FITS = 30;
+  var LINE_FITS = 45;
+  var TITLE_FITS = 45;
   var STORE_KEY = 'feeder-banner-dismissed';
   var LEVELS = {
     1: 'Information',
@@ -239,7 +241,7 @@
       title: title,
       lead: lead,
       blocks: blocks,
-      more: blocks.length > 1 || lead.length > LEAD_FITS,
+      more: blocks.length > 1 || lead.length > LEAD_FITS || title.length > TITLE_FITS,
       url: httpUrl(raw.url),
       urlText: str(raw.url_text) || 'Läs mer',
       source: str(raw.source),
@@ -419,6 +421,10 @@
 
   function alertView(alert, id, isMain, now) {
     var box = el('div', 'fb-item fb-l' + alert.level);
+    var when = applies(alert, now);
+    var source = alert.source ? 'Källa: ' + alert.source : '';
+    var line = alert.url ? (source ? source + ' · ' : '') + alert.urlText : source;
+    var cut = alert.more || when.length > 2 * LINE_FITS || line.length > LINE_FITS;
     var heading = el('p', 'fb-t');
     heading.appendChild(el('span', 'fb-level', alert.levelName));
     heading.appendChild(document.createTextNode(' '));
@@ -426,10 +432,10 @@
     title.id = id;
     heading.appendChild(title);
     box.appendChild(heading);
-    var row = el('div', 'fb-row' + (alert.more ? ' fb-cut' : ''));
+    var row = el('div', 'fb-row' + (cut ? ' fb-cut' : ''));
     row.appendChild(el('p', 'fb-lead', alert.lead));
     box.appendChild(row);
-    if (alert.more) {
+    if (cut) {
       var open = opened[alert.id] === true;
       var more = button('fb-x', open ? 'Visa mindre' : 'Visa mer', ' om ' + alert.title);
       more.setAttribute('aria-expanded', open ? 'true' : 'false');
@@ -455,7 +461,6 @@
       row.appendChild(hide);
     }
     if (!row.lastChild.previousSibling && !alert.lead) box.removeChild(row);
-    var when = applies(alert, now);
     if (when) box.appendChild(el('p', 'fb-meta fb-when', when));
     var meta = el('p', 'fb-meta fb-src');
     if (alert.source) meta.appendChild(document.createTextNode('Källa: ' + alert.source));

@@ -453,7 +453,7 @@ class AdminPages:
             "admin_preview.html", entry=entry, item=item, in_banner=in_banner,
             scheduled=scheduled, draft=status == NoticeStatus.DRAFT, min_level=min_level,
             over=state.over, region=config.region.name, when=applies(entry, shown_at),
-            more=has_more(entry),
+            more=has_more(entry, shown_at),
         )
         return {"ok": True, "html": html, "in_banner": in_banner and not scheduled,
                 "scheduled": scheduled}

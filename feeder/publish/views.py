@@ -17,8 +17,11 @@ from ..timeutil import iso_z, swedish
 from .entry import Entry, end_sentence
 
 LEAD_FITS = 30
-"""A first line of at most this many characters fits beside "Visa mer" on a phone: with
-nothing else to show, it gets no "Visa mer"."""
+"""A first line of at most this many characters fits beside "Visa mer" on a phone."""
+LINE_FITS = 45
+"""Characters of the smaller text (where and when, the source) on one line of a phone."""
+TITLE_FITS = 45
+"""Characters of a title that fit its two lines beside the level on a phone."""
 
 
 def applies(entry: Entry, now: datetime) -> str:
@@ -39,10 +42,19 @@ def applies(entry: Entry, now: datetime) -> str:
     return "Gäller " + when if when.startswith("till") else when[0].upper() + when[1:]
 
 
-def has_more(entry: Entry) -> bool:
-    """Whether the collapsed banner needs "Visa mer": more sections than the first line, or a
-    first line that may not fit on it."""
-    return len(entry.blocks) > 1 or len(entry.lead) > LEAD_FITS
+def source_line(entry: Entry) -> str:
+    """``Källa: SMHI · Läs mer på SMHI:s webbplats``: the collapsed banner's last line."""
+    line = f"Källa: {entry.source}"
+    return f"{line} · {entry.read_more}" if entry.url else line
+
+
+def has_more(entry: Entry, now: datetime) -> bool:
+    """Whether the collapsed banner needs "Visa mer": more sections than the first line, or
+    anything it may cut on a phone (the first line, the title after two lines, where and
+    when after two, the source line after one)."""
+    return (len(entry.blocks) > 1 or len(entry.lead) > LEAD_FITS
+            or len(entry.title) > TITLE_FITS or len(applies(entry, now)) > 2 * LINE_FITS
+            or len(source_line(entry)) > LINE_FITS)
 
 
 def _time(value: datetime | None) -> str:

@@ -67,6 +67,7 @@ def test_banner_js_speaks_the_ladder_and_source_names() -> None:
     assert _js_object("SOURCE_NAMES") == SOURCE_NAMES
 
 
-def test_banner_js_cuts_the_first_line_where_banner_html_does() -> None:
-    found = re.search(r"var LEAD_FITS = (\d+);", BANNER_JS)
-    assert found and int(found.group(1)) == views.LEAD_FITS
+@pytest.mark.parametrize("name", ["LEAD_FITS", "LINE_FITS", "TITLE_FITS"])
+def test_banner_js_offers_visa_mer_where_banner_html_does(name: str) -> None:
+    found = re.search(rf"var {name} = (\d+);", BANNER_JS)
+    assert found and int(found.group(1)) == getattr(views, name)

@@ -176,6 +176,29 @@ def test_collapsed_one_line_then_the_rest_with_its_structure(
     expect(body).to_be_visible()
 
 
+def test_visa_mer_where_the_server_offers_it(
+    page: Page, assets_site: Site, host_site: Site
+) -> None:
+    page.clock.install(time=CLOCK)
+    end = CLOCK + timedelta(hours=40)
+    items = [
+        item(1, expires=end),  # one short line: nothing to show more of
+        item(2, expires=end, title="Kokningsrekommendation för hela Sundsvalls tätort"),
+        item(3, expires=end, areas=("2281", "2262", "2280", "2282", "2283", "2284")),
+        item(4, expires=end, url="https://www.en-mycket-lang-kommunadress.se/"),
+        item(5, expires=end, body="<p>Kort.</p><p>Mer.</p>"),
+        item(6, url="https://www.smhi.se/"),
+    ]
+    shown, doc = published(items, CLOCK)
+    open_banner(page, assets_site, host_site, doc)
+    page.get_by_role("button", name="5 till").click()
+    offered = page.evaluate(
+        "() => [...document.body.firstElementChild.shadowRoot.querySelectorAll('.fb-item')]"
+        ".map(i => i.querySelector('.fb-x') !== null)")
+    assert offered == [views.has_more(e, CLOCK) for e in shown]
+    assert offered == [False, True, True, True, True, False]
+
+
 def test_a_short_single_line_has_no_visa_mer(
     page: Page, assets_site: Site, host_site: Site
 ) -> None:

@@ -55,14 +55,21 @@ def test_where_and_when_an_alert_applies(fields: dict[str, object], words: str) 
     assert views.applies(entry.build(item, NOW, (), NAMES), NOW) == words
 
 
-def test_visa_mer_only_when_there_is_more_than_one_short_line() -> None:
-    def more(body: str) -> bool:
-        return views.has_more(entry.build(make_item(body=body), NOW))
+def test_visa_mer_only_when_there_is_more_than_the_collapsed_banner_shows() -> None:
+    def more(body: str = "<p>Koka vattnet.</p>", **fields: object) -> bool:
+        return views.has_more(entry.build(make_item(body=body, **fields), NOW, (), NAMES), NOW)
 
-    assert not more("<p>Koka vattnet.</p>")
+    assert not more()
     assert more("<p>" + "x" * (views.LEAD_FITS + 1) + "</p>")
     assert more("<p>Kort.</p><p>Mer.</p>")
     assert more("<h3>Rubrik</h3><p>Kort.</p>")
+    # what a phone may cut: a long title, a long where-and-when, a long source line
+    assert not more(title="x" * views.TITLE_FITS)
+    assert more(title="x" * (views.TITLE_FITS + 1))
+    assert not more(areas=("2281",))
+    assert more(areas=("2281", "2262") * 20)
+    assert not more(url="https://www.timra.se/")
+    assert more(url="https://www.en-mycket-lang-kommunadress.se/")
 
 
 class Text(HTMLParser):
