@@ -52,13 +52,10 @@ from ..errors import (
 from ..lifecycle import State
 from ..model import EDITOR_MAX_LEVEL, Editor, Item, NoticeStatus
 from ..notices import NoticeInput
-from ..notices.fields import FIELDS
-from ..publish.entry import build as build_entry
-from ..publish.views import applies, has_more
 from ..timeutil import utcnow
 from ..web.errors import error_response as error_json
 from ..web.errors import headers_for, status_for
-from . import accounts, pages, sessions
+from . import accounts, pages, preview, sessions
 from .body import form_data, json_object
 from .context import EditorsWeb, client_address
 from .form import (
@@ -67,7 +64,6 @@ from .form import (
     actor_name,
     audit_rows,
     changes,
-    field_errors,
     form_values,
     shown,
     state_label,
@@ -189,21 +185,7 @@ class AdminPages:
         return self._error_page(editor, exc)
 
     def _check(self, fields: Mapping[str, Any], existing: Item | None) -> dict[str, InputError]:
-        """Every error of the fields at once, as saving them would find them one by one (and a
-        new notice must be given a level). Runs in a worker thread: it reads the store."""
-        found: dict[str, InputError] = {}
-        trial = dict(fields)
-        if existing is None and not trial.get("level"):
-            found["level"] = InputError("is required", "level", code="choose")
-            trial["level"] = "info"  # to go on looking at the other fields
-
-        def check(candidate: dict[str, Any]) -> None:
-            self.feeder.preview_notice(NoticeInput.from_mapping(candidate),
-                                       notice_id=existing.id if existing else None)
-
-        found.update(field_errors(check, trial))
-        order = {name: n for n, name in enumerate(FIELDS)}
-        return dict(sorted(found.items(), key=lambda kv: order.get(kv[0], len(order))))
+        return preview.check(self.feeder, fields, existing)
 
     @staticmethod
     def _to_login() -> Response:
@@ -400,7 +382,7 @@ class AdminPages:
 
     # ------------------------------------------------------------------------- preview
 
-    async def preview(self, request: Request) -> Response:
+    async def preview_page(self, request: Request) -> Response:
         editor = await self._editor(request)
         if editor is None:
             return error_json(AuthError("not signed in"))
@@ -410,53 +392,14 @@ class AdminPages:
             return JSONResponse({"ok": False, "error": exc.detail, "field": exc.field},
                                 status_code=exc.status)
         try:
-            result = await anyio.to_thread.run_sync(self._preview, data)
+            result = await anyio.to_thread.run_sync(
+                preview.answer, self.feeder, self.web.ctx.config, data)
         except NotFoundError:
             result = {"ok": False, "error": pages.NOT_FOUND, "field": "id",
                       "errors": [{"field": "id", "error": pages.NOT_FOUND}]}
         except FeederError as exc:
             return error_json(exc)
         return JSONResponse(result)
-
-    def _preview(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Validate like a save would, and render the banner alert and feed entry it makes.
-        What would be refused is the answer too (200, ``ok: false``), with every field's error
-        (``errors``; ``error`` and ``field`` are the first's): a 4xx here would put an error
-        in the browser's console at every keystroke. admin.js shows only the errors of the
-        fields the editor has touched."""
-        config = self.web.ctx.config
-        notice_id = data.pop("id", None)
-        status = data.pop("status", None)
-        existing = None
-        if isinstance(notice_id, str) and notice_id:
-            existing = self.feeder.notice(notice_id)
-            fields = changes(data, form_values(existing))
-        else:
-            fields = changes(data, None)
-        found = self._check(fields, existing)
-        if found:
-            errors = [{"field": name, "error": pages.swedish_error(exc)}
-                      for name, exc in found.items()]
-            return {"ok": False, "error": errors[0]["error"], "field": errors[0]["field"],
-                    "errors": errors}
-        item = self.feeder.preview_notice(NoticeInput.from_mapping(fields),
-                                          notice_id=existing.id if existing else None)
-        now = item.updated
-        entry = build_entry(item, now, municipalities=config.region.municipalities)
-        min_level = config.banner.min_level
-        state = lifecycle.state_of(item, now)
-        scheduled = state is State.SCHEDULED
-        # In the banner now, or from the moment it starts.
-        shown_at = item.effective if scheduled and item.effective is not None else now
-        in_banner = lifecycle.in_banner(item, min_level, shown_at)
-        html = pages.render_text(
-            "admin_preview.html", entry=entry, item=item, in_banner=in_banner,
-            scheduled=scheduled, draft=status == NoticeStatus.DRAFT, min_level=min_level,
-            over=state.over, region=config.region.name, when=applies(entry, shown_at),
-            more=has_more(entry, shown_at),
-        )
-        return {"ok": True, "html": html, "in_banner": in_banner and not scheduled,
-                "scheduled": scheduled}
 
     # ------------------------------------------------------------------------- assets
 
@@ -495,6 +438,6 @@ class AdminPages:
             route("/notices/{notice_id}", self.save, "POST", "admin_save"),
             route("/notices/{notice_id}/withdraw", self.withdraw, "POST", "admin_withdraw"),
             route("/audit", self.audit, "GET", "admin_audit"),
-            route("/preview", self.preview, "POST", "admin_preview"),
+            route("/preview", self.preview_page, "POST", "admin_preview"),
             route("/assets/{name}", self.asset, "GET", "admin_asset"),
         ]
