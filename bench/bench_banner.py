@@ -1,8 +1,9 @@
 """Benchmark: the size of banner.js and how fast the banner is on screen in Chromium.
 
 Targets (issue 7): banner.js <= 8 KB gzipped; the banner on screen <= 100 ms after banner.json
-arrives. Serves banner.js and banner.json from one loopback origin and the embedding page from
-another, loads the page ``--runs`` times in headless Chromium (Debian's) and prints, per case:
+arrives. Issue 15: one collapsed alert at most 160 px tall at 375 px wide (printed too).
+Serves banner.js and banner.json from one loopback origin and the embedding page from another,
+loads the page ``--runs`` times in headless Chromium (Debian's) and prints, per case:
 
 - DOMContentLoaded -> banner rendered (includes fetching banner.json over loopback),
 - banner.json response end -> banner rendered (delivery to the page, parse, filter, build DOM),
@@ -64,14 +65,26 @@ window.fetch = (url, options) => pageFetch(url, options).then(response => {
 """
 
 
+MUNICIPALITIES = {"2260": "Ånge", "2262": "Timrå", "2280": "Härnösand", "2281": "Sundsvall",
+                  "2282": "Kramfors", "2283": "Sollefteå", "2284": "Örnsköldsvik"}
+LEAD = "Skogsbrandsrisken är stor till mycket stor i stora delar av länet."
+
+
 def alert(n: int, level: int) -> dict[str, Any]:
+    areas = [] if n % 2 else ["2281"]
     return {
         "id": f"notice:{n}", "level": level, "level_name": "notice",
         "title": f"Meddelande nummer {n} för Västernorrlands län",
-        "text": "Det är mycket torrt i skog och mark och risken för brand är stor. " * 3,
-        "url": "https://www.smhi.se/varningar", "source": "SMHI",
-        "starts": "2026-06-12T08:00:00Z", "expires": None, "updated": "2026-06-12T09:00:00Z",
-        "areas": [] if n % 2 else ["2281"],
+        "text": "Händelsebeskrivning " + LEAD + " Vad ska jag tänka på? Var försiktig med eld.",
+        "lead": LEAD,
+        "blocks": [{"type": "heading", "text": "Händelsebeskrivning"},
+                   {"type": "paragraph", "text": LEAD},
+                   {"type": "heading", "text": "Vad ska jag tänka på?"},
+                   {"type": "list", "items": ["Var försiktig med eld.", "Grilla inte i skogen."]}],
+        "url": "https://www.smhi.se/varningar", "url_text": "Läs mer på SMHI:s webbplats",
+        "source": "SMHI", "starts": "2026-06-12T08:00:00Z", "upcoming": False,
+        "expires": "2099-06-12T18:00:00Z", "updated": "2026-06-12T09:00:00Z",
+        "areas": areas, "area_names": [MUNICIPALITIES[a] for a in areas],
     }
 
 
@@ -79,7 +92,9 @@ def banner_json(count: int) -> bytes:
     alerts = [alert(n, 5 - n % 4) for n in range(count)]
     alerts.sort(key=lambda a: -a["level"])
     doc = {"region": "Västernorrlands län", "generated": "2026-06-12T10:00:03Z", "stale": False,
-           "sources": {"smhi": {"ok": True, "stale": False, "since": "2026-06-12T09:58:01Z"}},
+           "state": "ok", "sources": {"smhi": {"state": "ok", "banner": True, "ok": True,
+                                               "stale": False, "since": "2026-06-12T09:58:01Z"}},
+           "municipalities": MUNICIPALITIES,
            "alert": alerts[0] if alerts else None, "alerts": alerts}
     return json.dumps(doc, ensure_ascii=False).encode()
 
@@ -140,8 +155,9 @@ def main() -> None:
     print(f"banner.js: {len(js):,} bytes raw, {packed:,} bytes gzip -9 "
           f"(target <= {TARGET_GZIP:,}: {'ok' if packed <= TARGET_GZIP else 'OVER'})")
 
-    cases = [("1 alert", 1, ""), ("12 alerts", 12, ""), ("12 alerts, data-kommun", 12,
-                                                          ' data-kommun="2281"')]
+    cases = [("1 alert", 1, ""), ("12 alerts", 12, ""),
+             ("12 alerts, data-kommun", 12, ' data-kommun="2281"'),
+             ("12 alerts, data-kommun by name", 12, ' data-kommun="Sundsvalls kommun"')]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for label, count, attrs in cases:
@@ -169,9 +185,18 @@ def main() -> None:
                 work.append(m["rendered"] - m["arrived"])
                 dom.append(m["rendered"] - m["parsed"])
                 frame.append(m["frame"] - m["arrived"])
+            ctx = browser.new_context(viewport={"width": 375, "height": 800})
+            page = ctx.new_page()
+            page.goto(host.url("/"))
+            page.wait_for_selector(".fb-live .fb-item")
+            height = page.locator(".fb-live .fb-item").evaluate(
+                "e => e.getBoundingClientRect().height")
+            ctx.close()
             banner.close()
             host.close()
             print(f"\n{label} ({shown} shown, {args.runs} page loads)")
+            print(f"  the leading alert, collapsed, at 375 px: {height:.0f} px"
+                  f"   (target <= 160 px: {'ok' if height <= 160 else 'OVER'})")
             print(f"  DOMContentLoaded -> banner rendered:   {summary(from_dcl)}")
             print(f"  banner.json arrived -> rendered:       {summary(work)}")
             print(f"  JSON parsed -> rendered (script work): {summary(dom)}")

@@ -119,14 +119,32 @@ SWEDISH_MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
 )
+SWEDISH_WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
-def swedish(value: datetime) -> str:
-    """A time for people: ``12 juni 2026 kl. 12.00`` in Europe/Stockholm (in UTC at the very
-    edge of the calendar, where Stockholm time does not exist)."""
+def _stockholm(value: datetime) -> datetime:
+    """Europe/Stockholm time (UTC at the very edge of the calendar, where it does not exist)."""
     try:
-        local = to_utc(value).astimezone(STOCKHOLM)
+        return to_utc(value).astimezone(STOCKHOLM)
     except (ValueError, OverflowError):
-        local = value
-    month = SWEDISH_MONTHS[local.month - 1]
-    return f"{local.day} {month} {local.year} kl. {local:%H.%M}"
+        return value
+
+
+def swedish(
+    value: datetime, *, weekday: bool = False, reference: datetime | None = None
+) -> str:
+    """A time for people, the one way feeder writes it: ``12 juni 2026 kl. 12.00`` in
+    Europe/Stockholm (hours and minutes with a full stop, as Swedish style has it).
+
+    ``weekday``: the day's name first, for moments people plan by ("Gäller till tisdag 2
+    december kl. 09.21", "Från lördag 13 juni kl. 18.00"); then the year is left out when it is
+    the year of ``reference`` (the instant the words are for: a plan's ``now``, an item's
+    publication), so that the words depend on their inputs alone, never on the clock.
+    banner.js writes the same words in the browser (a test holds the two together)."""
+    local = _stockholm(value)
+    text = f"{local.day} {SWEDISH_MONTHS[local.month - 1]}"
+    if weekday:
+        text = f"{SWEDISH_WEEKDAYS[local.weekday()]} {text}"
+    if not weekday or reference is None or _stockholm(reference).year != local.year:
+        text += f" {local.year}"
+    return f"{text} kl. {local:%H.%M}"

@@ -16,7 +16,7 @@ WRAPPED = {
     "requests": {"feeder.fetch"},
     "bs4": {"feeder.sources.news_parser"},
     "uvicorn": {"feeder.server"},
-    "jinja2": {"feeder.editors.pages"},
+    "jinja2": {"feeder.templating"},
     "nh3": {"feeder.text"},
     "yaml": {"feeder.config"},
 }

@@ -68,3 +68,19 @@ def test_read_stored_never_fails(text: str, year: int) -> None:
     value = read_stored(text)
     assert value.tzinfo is not None and value.year == year
     assert iso_z(value) is not None and swedish(value)
+
+
+def test_one_swedish_way_to_write_a_time_with_the_weekday_where_it_helps() -> None:
+    moment = datetime(2026, 12, 2, 8, 21, tzinfo=UTC)  # 09.21 in Stockholm (winter)
+    assert swedish(moment) == "2 december 2026 kl. 09.21"
+    assert swedish(moment, weekday=True) == "onsdag 2 december 2026 kl. 09.21"
+    # The year only when it is not the year of the words' instant (never the clock's).
+    same_year = datetime(2026, 6, 12, 10, tzinfo=UTC)
+    assert swedish(moment, weekday=True, reference=same_year) == "onsdag 2 december kl. 09.21"
+    next_year = datetime(2027, 1, 1, tzinfo=UTC)
+    assert swedish(moment, weekday=True, reference=next_year) == (
+        "onsdag 2 december 2026 kl. 09.21")
+    # The year of the reference in Stockholm: 23.30 UTC on New Year's Eve is already next year.
+    assert swedish(datetime(2027, 1, 1, 0, 30, tzinfo=UTC), weekday=True,
+                   reference=datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == (
+        "fredag 1 januari kl. 01.30")

@@ -1,6 +1,8 @@
 /* feeder admin: live preview of a notice (banner and feed entry), confirmation before withdrawing.
    Loaded from /admin/assets/admin.js; no inline script anywhere (the pages' CSP forbids it).
-   The preview HTML comes from the server (POST /admin/preview), escaped and sanitised there. */
+   The preview HTML comes from the server (POST /admin/preview), escaped and sanitised there.
+   A new notice is previewed once the editor has typed something, and only the errors of the
+   fields they have touched are shown: an untouched form shows no error. */
 (function () {
   "use strict";
 
@@ -20,6 +22,8 @@
   var noticeId = form.getAttribute("data-notice-id");
   var timer = null;
   var sequence = 0;
+  var touched = {};  // field name: true once the editor has changed it
+  var HINT = "Förhandsvisningen visas när rubrik och nivå är ifyllda.";
 
   function collect() {
     var data = {};
@@ -39,13 +43,35 @@
     return data;
   }
 
-  function problem(text) {
+  function note(text, isError) {
     target.textContent = "";
     var p = document.createElement("p");
-    p.className = "error";
-    p.id = "preview-error";
+    p.className = isError ? "error" : "hint";
+    if (isError) {
+      p.id = "preview-error";
+    }
     p.textContent = text;
     target.appendChild(p);
+  }
+
+  function problems(errors) {
+    var shown = (errors || []).filter(function (e) {
+      return noticeId || touched[e.field] || !e.field;
+    });
+    if (!shown.length) {
+      note(HINT, false);
+      return;
+    }
+    target.textContent = "";
+    var box = document.createElement("div");
+    box.className = "error";
+    box.id = "preview-error";
+    shown.forEach(function (e) {
+      var p = document.createElement("p");
+      p.textContent = e.error;
+      box.appendChild(p);
+    });
+    target.appendChild(box);
   }
 
   function refresh() {
@@ -63,22 +89,29 @@
       }
       if (data && data.ok) {
         target.innerHTML = data.html;
+      } else if (data && data.errors) {
+        problems(data.errors);
       } else {
-        problem((data && data.error) || "Förhandsvisningen misslyckades.");
+        note((data && data.error) || "Förhandsvisningen misslyckades.", true);
       }
     }).catch(function () {
       if (mine === sequence) {
-        problem("Förhandsvisningen kunde inte hämtas.");
+        note("Förhandsvisningen kunde inte hämtas.", true);
       }
     });
   }
 
-  function soon() {
+  function soon(event) {
+    if (event && event.target && event.target.name) {
+      touched[event.target.name] = true;
+    }
     window.clearTimeout(timer);
     timer = window.setTimeout(refresh, 250);
   }
 
   form.addEventListener("input", soon);
   form.addEventListener("change", soon);
-  refresh();
+  if (noticeId) {
+    refresh();  // an existing notice: as it stands
+  }
 }());

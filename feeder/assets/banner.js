@@ -1,16 +1,5 @@
-/*! feeder banner.js: the county's active alerts on any web page. No dependencies.
- *
- * Embed it with one script element: src="https://HOST/banner.js", defer (docs/embed.md).
- * Options on the script tag:  data-kommun="2281"  (county-wide alerts plus those for that
- * municipality only);  data-status="visa"  (with no alert, say which banner source has no
- * current data instead of showing nothing). Renders into the first [data-feeder-banner] element
- * of the page, else at the top of <body>. Reads banner.json beside this script and re-reads it
- * about every 60 s. Notes on sources use banner.html's words; upcoming alerts say "Från ...".
- *
- * Safety: data only ever reaches the page through textContent and attributes set one by one
- * (links only http/https); no innerHTML, no eval, no inline handlers; styles live in a shadow
- * root. Until there is something to show, and whenever a request fails, the page is left as it is.
- */
+/*! feeder banner.js: the county's current alerts on any page (docs/embed.md). Data reaches the
+ * page only as text and checked http(s) links; no innerHTML, no eval; styles in a shadow root. */
 (function () {
   'use strict';
 
@@ -22,6 +11,9 @@
   var POLL_MS = 60000;
   var OFFLINE_NOTE_MS = 3 * POLL_MS;
   var MAX_TIMER_MS = 2147483647;
+  var LEAD_FITS = 30;
+  var LINE_FITS = 45;
+  var TITLE_FITS = 45;
   var STORE_KEY = 'feeder-banner-dismissed';
   var LEVELS = {
     1: 'Information',
@@ -47,21 +39,31 @@
     ':host{all:initial;display:block;contain:content}',
     ':host([hidden]){display:none}',
     '.fb{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;',
-    'font-size:max(1rem,16px);line-height:1.45;color:#1b1b1b;text-align:left}',
+    'font-size:max(1rem,16px);line-height:1.4;color:#1b1b1b;text-align:left}',
     '.fb *{box-sizing:border-box}',
-    '.fb-item{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.25em 1em;margin:0;',
-    'padding:.75em 1em;border-left:.5em solid #1d4f91;background:#e8f0fa;color:#0d223d}',
-    '.fb-body{flex:1 1 20em;min-width:0}',
-    '.fb-level{display:inline-block;margin:0 .5em .25em 0;padding:.05em .5em;border-radius:.25em;',
-    'font-weight:700;font-size:.875em;background:#1d4f91;color:#fff}',
-    '.fb-title{display:inline;margin:0;font-size:1.0625em;font-weight:700}',
-    '.fb-head{margin:0}',
-    '.fb-text{margin:.25em 0 0;white-space:pre-line}',
-    '.fb-meta{margin:.25em 0 0;font-size:.9375em}',
+    '.fb p,.fb ul,.fb h3{margin:0}',
+    '.fb-item{margin:0;padding:.55em .8em;border-left:.5em solid #1d4f91;background:#e8f0fa;color:#0d223d}',
+    '.fb-row{display:flex;align-items:center;gap:.5em;margin-top:.2em}',
+    '.fb-t{font-size:1.0625em;line-height:1.3;overflow-wrap:anywhere;',
+    'overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',
+    '.fb-level{display:inline-block;margin-right:.4em;padding:0 .4em;border-radius:.25em;',
+    'font-weight:700;font-size:.765em;line-height:1.45;vertical-align:.1em;background:#1d4f91;color:#fff}',
+    '.fb-title{font-weight:700}',
+    '.fb-lead{flex:1 1 auto;min-width:0;overflow-wrap:anywhere}',
+    '.fb-cut .fb-lead{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+    '.fb-when{overflow:hidden;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',
+    '.fb-src{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+    '.fb-open .fb-t,.fb-open .fb-when{display:block}.fb-open .fb-src{white-space:normal}',
+    '.fb-open .fb-lead{display:none}',
+    '.fb-body h3{margin:.5em 0 .1em;font-size:1em}',
+    '.fb-body p,.fb-body ul{margin:.2em 0}',
+    '.fb-body p{white-space:pre-line}',
+    '.fb-body ul{padding-left:1.25em}',
+    '.fb-meta{margin-top:.2em;font-size:.875em;line-height:1.35;overflow-wrap:anywhere}',
     '.fb a{color:inherit;text-decoration:underline;text-underline-offset:.15em}',
-    '.fb button{font:inherit;font-size:.9375em;min-height:2.5em;min-width:2.75em;margin:0;',
-    'padding:.25em .9em;border:2px solid currentColor;border-radius:.3em;background:#fff;',
-    'color:#0d223d;cursor:pointer}',
+    '.fb button{flex:none;font:inherit;font-size:.875em;line-height:1.5;min-height:1.75rem;',
+    'min-width:1.75rem;margin:0;padding:.1em .55em;border:1px solid currentColor;border-radius:.3em;',
+    'background:#fff;color:#0d223d;cursor:pointer;white-space:nowrap}',
     '.fb button:hover{text-decoration:underline}',
     '.fb a:focus-visible,.fb button:focus-visible,.fb [tabindex]:focus-visible{',
     'outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 5px #fff}',
@@ -73,20 +75,16 @@
     '.fb-l5 .fb-level{background:#fff;color:#a8001c}',
     '.fb-l5 button{background:#fff;color:#a8001c;border-color:#fff}',
     '.fb-l5 a:focus-visible,.fb-l5 button:focus-visible{outline-color:#fff;box-shadow:0 0 0 5px #1b1b1b}',
-    '.fb-more{margin:0;padding:.35em 1em .5em;background:#f4f4f4;border-top:1px solid #cfcfcf;',
-    'color:#1b1b1b}',
+    '.fb-more{margin:0;padding:.3em .8em;background:#f4f4f4;border-top:1px solid #cfcfcf;color:#1b1b1b}',
     '.fb-more button{background:#fff;color:#1b1b1b}',
-    '.fb-more button::after{content:"";display:inline-block;margin-left:.5em;width:.45em;',
-    'height:.45em;border:solid currentColor;border-width:0 2px 2px 0;transform:translateY(-.2em) rotate(45deg)}',
-    '.fb-more button[aria-expanded="true"]::after{transform:translateY(.1em) rotate(-135deg)}',
+    '.fb-toggle::after,.fb-x::after{content:"";display:inline-block;margin-left:.45em;width:.4em;',
+    'height:.4em;border:solid currentColor;border-width:0 2px 2px 0;transform:translateY(-.2em) rotate(45deg)}',
+    '.fb [aria-expanded="true"]::after{transform:translateY(.1em) rotate(-135deg)}',
     '.fb-list{list-style:none;margin:0;padding:0}',
     '.fb-list>li{margin:0;border-top:1px solid #cfcfcf}',
-    '.fb-stale{margin:0;padding:.35em 1em;font-size:.9375em;background:#f4f4f4;color:#1b1b1b;',
+    '.fb-stale{margin:0;padding:.35em .8em;font-size:.875em;background:#f4f4f4;color:#1b1b1b;',
     'border-top:1px solid #cfcfcf}',
-    '.fb-unknown{margin:0;padding:.75em 1em;border-left:.5em solid #6b4e00;background:#fff8e1;',
-    'color:#1b1b1b}',
-    '.fb-unknown p{margin:0}',
-    '.fb-from{font-weight:700}',
+    '.fb-unknown{margin:0;padding:.6em .8em;border-left:.5em solid #6b4e00;background:#fff8e1;color:#1b1b1b}',
     '.fb-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;',
     'clip:rect(0 0 0 0);white-space:nowrap;border:0}',
     '@media (prefers-reduced-motion:no-preference){.fb-new{animation:fb-in .25s ease-out}}',
@@ -96,26 +94,28 @@
   ].join('');
 
   var jsonUrl = new URL('banner.json', script.src).href;
-  var kommun = (script.getAttribute('data-kommun') || '').trim();
+  var kommunWanted = (script.getAttribute('data-kommun') || '').trim();
   var showStatus = (script.getAttribute('data-status') || '').trim().toLowerCase() === 'visa';
 
-  var host = null;        // the element holding our shadow root
-  var createdHost = false; // true when we inserted it (at the top of <body>)
-  var root = null;        // the shadow root
-  var view = null;        // its persistent parts: wrap, status, alert, rest
-  var data = null;        // the last good banner.json
-  var lastGood = 0;       // Date.now() of the last good read
+  var host = null;
+  var createdHost = false;
+  var root = null;
+  var view = null;
+  var data = null;
+  var lastGood = 0;
   var failing = false;
-  var shownKey = null;    // what is on screen, to re-render only on change
-  var shownMain = null;   // the id of the alert leading the banner
+  var shownKey = null;
+  var shownMain = null;
   var shownCount = 0;
   var expanded = false;
+  var opened = {};
+  var warned = false;
   var expiryTimer = 0;
   var pollTimer = 0;
-  var requested = 0;      // reads started, and the newest one applied
+  var requested = 0;
   var applied = 0;
-  var sheetCache;          // see styleSheet()
-  var dismissed = null;   // {alert id: its "updated"}, read from localStorage once
+  var sheetCache;
+  var dismissed = null;
   var dateFormat = null;
 
   try {
@@ -144,23 +144,27 @@
     return isNaN(t) ? null : t;
   }
 
-  /* Stockholm time as feeder writes it: "12 juni 2026 kl. 09.58"; with weekday:
-     "lördag 13 juni kl. 18.00" (the year only when it is not this year's). */
-  function formatTime(ms, weekday) {
-    var d = new Date(ms);
-    if (!dateFormat) return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  function parts(ms) {
     var p = {};
-    dateFormat.formatToParts(d).forEach(function (part) { p[part.type] = part.value; });
-    var text = p.day + ' ' + p.month;
-    if (weekday) {
-      text = p.weekday + ' ' + text;
-      var thisYear = {};
-      dateFormat.formatToParts(new Date()).forEach(function (part) { thisYear[part.type] = part.value; });
-      if (thisYear.year !== p.year) text += ' ' + p.year;
-    } else {
-      text += ' ' + p.year;
-    }
+    dateFormat.formatToParts(new Date(ms)).forEach(function (part) { p[part.type] = part.value; });
+    return p;
+  }
+  /* Stockholm time as timeutil.swedish writes it: "12 juni 2026 kl. 09.58", or with the
+     weekday "lördag 13 juni kl. 18.00" (the year when it is not this year). */
+  function formatTime(ms, weekday) {
+    if (!dateFormat) return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    var p = parts(ms);
+    var text = (weekday ? p.weekday + ' ' : '') + p.day + ' ' + p.month;
+    if (!weekday || parts(Date.now()).year !== p.year) text += ' ' + p.year;
     return text + ' kl. ' + p.hour + '.' + p.minute;
+  }
+  /* Where and when, on one line, as publish/views.applies words it. */
+  function applies(a, now) {
+    var when = a.expires !== null ? 'till ' + formatTime(a.expires, true) : '';
+    if (upcoming(a, now)) when = 'från ' + formatTime(a.starts, true) + (when ? ' ' + when : '');
+    if (a.where) return when ? a.where + ', ' + when : a.where;
+    if (!when) return '';
+    return when.charAt(0) === 't' ? 'Gäller ' + when : 'F' + when.slice(1);
   }
 
   function httpUrl(value) {
@@ -176,10 +180,6 @@
   function dismissible(alert) {
     return alert.level < 4;
   }
-
-  /* Dismissals: {alert id: its "updated"}; an update of the alert shows it again. Read once
-     while banner.json is on its way (the first localStorage access can be slow), kept in
-     memory, and re-read when another tab changes them. */
   function readDismissed() {
     try {
       var raw = window.localStorage.getItem(STORE_KEY);
@@ -213,6 +213,14 @@
     render(true);
   }
 
+  function list(value) {
+    return Array.isArray(value) ? value : [];
+  }
+
+  function municipalities() {
+    var m = data && data.municipalities;
+    return m && typeof m === 'object' ? m : {};
+  }
   /* A well-formed alert or null: anything odd in banner.json is left out, never shown raw. */
   function clean(raw) {
     if (!raw || typeof raw !== 'object') return null;
@@ -220,19 +228,28 @@
     if (typeof raw.id !== 'string' || !raw.id || !(level >= 1 && level <= 5)) return null;
     var title = str(raw.title).trim();
     if (!title) return null;
-    var areas = Array.isArray(raw.areas) ? raw.areas.map(String) : [];
+    var areas = list(raw.areas).map(String);
+    var names = list(raw.area_names).map(String);
+    var named = areas.map(function (code, i) { return names[i] || str(municipalities()[code]) || code; });
+    var text = str(raw.text).trim();
+    var lead = typeof raw.lead === 'string' ? raw.lead.trim() : text;
+    var blocks = list(raw.blocks).filter(function (b) { return b && typeof b === 'object'; });
     return {
       id: raw.id,
       level: Math.floor(level),
       levelName: LEVELS[Math.floor(level)] || str(raw.level_name) || 'Meddelande',
       title: title,
-      text: str(raw.text).trim(),
+      lead: lead,
+      blocks: blocks,
+      more: blocks.length > 1 || lead.length > LEAD_FITS || title.length > TITLE_FITS,
       url: httpUrl(raw.url),
+      urlText: str(raw.url_text) || 'Läs mer',
       source: str(raw.source),
       updated: str(raw.updated),
       expires: time(raw.expires),
       starts: raw.upcoming === true ? time(raw.starts) : null,
-      areas: areas
+      areas: areas,
+      where: named.length ? 'Gäller: ' + named.join(', ') : ''
     };
   }
 
@@ -240,32 +257,53 @@
     return alert.starts !== null && alert.starts > now;
   }
 
-  function forHere(alert) {
-    return !kommun || alert.areas.length === 0 || alert.areas.indexOf(kommun) !== -1;
+  function fold(value) {
+    return String(value).trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+      .replace(/\s+kommun$/, '');
+  }
+  /* data-kommun as a code: "2281", "Sundsvall", "sundsvalls kommun" (case, å/ä/ö and
+     " kommun" do not matter); unknown: a console warning, and every alert. */
+  function kommun() {
+    if (!kommunWanted) return null;
+    var wanted = fold(kommunWanted);
+    var known = municipalities();
+    var codes = Object.keys(known);
+    for (var i = 0; i < codes.length; i++) {
+      var name = fold(known[codes[i]]);
+      if (codes[i] === wanted || name === wanted || name + 's' === wanted) return codes[i];
+    }
+    if (!codes.length && /^\d{4}$/.test(wanted)) return wanted; // an older banner.json
+    if (!warned) {
+      warned = true;
+      if (window.console) {
+        console.warn('feeder banner.js: data-kommun="' + kommunWanted + '" är ingen kommun i ' +
+          (str(data.region) || 'länet') + '; alla varningar visas.');
+      }
+    }
+    return null;
   }
 
   function current(now) {
     var map = dismissed || readDismissed();
-    var list = [];
-    var raw = data && Array.isArray(data.alerts) ? data.alerts : [];
+    var here = kommun();
+    var out = [];
+    var raw = list(data && data.alerts);
     for (var i = 0; i < raw.length; i++) {
       var a = clean(raw[i]);
-      if (a && forHere(a) && (a.expires === null || a.expires > now) && !isDismissed(a, map)) {
-        list.push(a);
+      if (a && (!here || !a.areas.length || a.areas.indexOf(here) !== -1) &&
+          (a.expires === null || a.expires > now) && !isDismissed(a, map)) {
+        out.push(a);
       }
     }
-    // banner.json is already in priority order; keep it, but never let a lower level lead.
-    list.sort(function (x, y) { return y.level - x.level; });
-    return list;
+    out.sort(function (x, y) { return y.level - x.level; });
+    return out;
   }
-
-  /* The banner's sources without current data, as banner.html words it: [{text, link}]. */
+  /* The banner's sources without current data, in banner.html's words. */
   function gaps() {
     var out = [];
     var sources = data && data.sources && typeof data.sources === 'object' ? data.sources : {};
     Object.keys(sources).forEach(function (name) {
       var s = sources[name] || {};
-      // (A banner.json without "state" is an older feeder's: its stale sources count.)
       var state = typeof s.state === 'string' ? s.state : s.stale === true ? 'stale' : 'ok';
       if (s.banner === false || (state !== 'unknown' && state !== 'stale')) return;
       var who = SOURCE_NAMES[name] || name;
@@ -284,14 +322,19 @@
     return out;
   }
 
+  function link(text, href, hidden) {
+    var a = el('a', null, text);
+    a.href = href;
+    a.rel = 'noopener';
+    if (hidden) a.appendChild(el('span', 'fb-sr', hidden));
+    return a;
+  }
+
   function noteView(gap, className) {
     var p = el('p', className, gap.text);
     if (gap.link) {
       p.appendChild(document.createTextNode(' Se '));
-      var a = el('a', null, gap.link[0]);
-      a.href = gap.link[1];
-      a.rel = 'noopener';
-      p.appendChild(a);
+      p.appendChild(link(gap.link[0], gap.link[1]));
       p.appendChild(document.createTextNode('.'));
     }
     return p;
@@ -303,8 +346,6 @@
     }
     return '';
   }
-
-  /* A constructed style sheet (not subject to the host page's CSP style-src), built once. */
   function styleSheet() {
     if (sheetCache === undefined) {
       try {
@@ -341,8 +382,7 @@
     } else {
       root.appendChild(el('style', null, STYLES));
     }
-    // Persistent structure: the two live regions exist before their content changes, so that
-    // screen readers announce a new or changed alert (polite for status, at once for alert).
+    // The live regions exist before their content changes, so that a new alert is announced.
     view = { wrap: el('section', 'fb') };
     view.wrap.lang = 'sv';
     view.status = el('div', 'fb-live-idle');
@@ -358,43 +398,77 @@
     return true;
   }
 
+  function button(className, text, hidden) {
+    var b = el('button', className, text);
+    b.type = 'button';
+    if (hidden) b.appendChild(el('span', 'fb-sr', hidden));
+    return b;
+  }
+  function bodyView(alert, id) {
+    var body = el('div', 'fb-body');
+    body.id = id;
+    alert.blocks.forEach(function (b) {
+      if (b.type === 'list') {
+        var ul = el('ul');
+        list(b.items).forEach(function (item) { ul.appendChild(el('li', null, str(item))); });
+        body.appendChild(ul);
+      } else {
+        body.appendChild(el(b.type === 'heading' ? 'h3' : 'p', null, str(b.text)));
+      }
+    });
+    return body;
+  }
+
   function alertView(alert, id, isMain, now) {
     var box = el('div', 'fb-item fb-l' + alert.level);
-    var body = el('div', 'fb-body');
-    var heading = el('p', 'fb-head');
+    var when = applies(alert, now);
+    var source = alert.source ? 'Källa: ' + alert.source : '';
+    var line = alert.url ? (source ? source + ' · ' : '') + alert.urlText : source;
+    var cut = alert.more || when.length > 2 * LINE_FITS || line.length > LINE_FITS;
+    var heading = el('p', 'fb-t');
     heading.appendChild(el('span', 'fb-level', alert.levelName));
     heading.appendChild(document.createTextNode(' '));
     var title = el('strong', 'fb-title', alert.title);
     title.id = id;
     heading.appendChild(title);
-    body.appendChild(heading);
-    if (alert.text) body.appendChild(el('p', 'fb-text', alert.text));
-    var meta = el('p', 'fb-meta');
-    if (upcoming(alert, now)) {
-      meta.appendChild(el('span', 'fb-from', 'Från ' + formatTime(alert.starts, true)));
-      meta.appendChild(document.createTextNode(' · '));
+    box.appendChild(heading);
+    var row = el('div', 'fb-row' + (cut ? ' fb-cut' : ''));
+    row.appendChild(el('p', 'fb-lead', alert.lead));
+    box.appendChild(row);
+    if (cut) {
+      var open = opened[alert.id] === true;
+      var more = button('fb-x', open ? 'Visa mindre' : 'Visa mer', ' om ' + alert.title);
+      more.setAttribute('aria-expanded', open ? 'true' : 'false');
+      more.setAttribute('aria-controls', id + 'b');
+      row.appendChild(more);
+      var body = bodyView(alert, id + 'b');
+      body.hidden = !open;
+      if (open) box.classList.add('fb-open');
+      box.appendChild(body);
+      more.addEventListener('click', function () {
+        open = !open;
+        opened[alert.id] = open;
+        more.firstChild.nodeValue = open ? 'Visa mindre' : 'Visa mer';
+        more.setAttribute('aria-expanded', open ? 'true' : 'false');
+        box.classList.toggle('fb-open', open);
+        body.hidden = !open;
+      });
     }
-    if (alert.url) {
-      var link = el('a', null, 'Läs mer');
-      link.href = alert.url;
-      link.rel = 'noopener';
-      link.appendChild(el('span', 'fb-sr', ' om ' + alert.title));
-      meta.appendChild(link);
-    }
-    if (alert.source) {
-      if (alert.url) meta.appendChild(document.createTextNode(' · '));
-      meta.appendChild(document.createTextNode('Källa: ' + alert.source));
-    }
-    if (meta.firstChild) body.appendChild(meta);
-    box.appendChild(body);
     if (dismissible(alert)) {
-      var button = el('button', 'fb-dismiss', 'Dölj');
-      button.type = 'button';
-      button.appendChild(el('span', 'fb-sr', ' meddelandet: ' + alert.title));
-      button.setAttribute('data-dismiss', alert.id);
-      button.addEventListener('click', function () { dismiss(alert); });
-      box.appendChild(button);
+      var hide = button('fb-dismiss', 'Dölj', ' meddelandet: ' + alert.title);
+      hide.setAttribute('data-dismiss', alert.id);
+      hide.addEventListener('click', function () { dismiss(alert); });
+      row.appendChild(hide);
     }
+    if (!row.lastChild.previousSibling && !alert.lead) box.removeChild(row);
+    if (when) box.appendChild(el('p', 'fb-meta fb-when', when));
+    var meta = el('p', 'fb-meta fb-src');
+    if (alert.source) meta.appendChild(document.createTextNode('Källa: ' + alert.source));
+    if (alert.url) {
+      if (alert.source) meta.appendChild(document.createTextNode(' · '));
+      meta.appendChild(link(alert.urlText, alert.url, ' om ' + alert.title));
+    }
+    if (meta.firstChild) box.appendChild(meta);
     if (isMain) box.setAttribute('data-main', '');
     return box;
   }
@@ -405,20 +479,18 @@
 
   function render(byUser) {
     var now = Date.now();
-    var list = current(now);
+    var shown = current(now);
     var missing = data ? gaps() : [];
     var known = !missing.length;
     var offline = offlineText(now);
     var notes = missing.map(function (g) { return g.text; });
     if (offline) notes.push(offline);
-    // No alert: nothing at all, unless asked (data-status="visa") and a banner source has no
-    // current data (never read, or stale).
-    var statusOnly = !list.length && showStatus && !known;
-    var key = JSON.stringify([list.map(function (a) { return [a.id, a.updated, upcoming(a, now)]; }),
-      list.length || statusOnly ? notes : [], statusOnly]);
-    scheduleExpiry(list, now);
+    var statusOnly = !shown.length && showStatus && !known;
+    var key = JSON.stringify([shown.map(function (a) { return [a.id, a.updated, upcoming(a, now)]; }),
+      shown.length || statusOnly ? notes : [], statusOnly]);
+    scheduleExpiry(shown, now);
     if (key === shownKey) return;
-    shownCount = list.length;
+    shownCount = shown.length;
     if (statusOnly) {
       if (!ensureRoot()) return;
       shownKey = key;
@@ -438,7 +510,7 @@
       view.status.appendChild(box);
       return;
     }
-    if (!list.length) {
+    if (!shown.length) {
       shownKey = key;
       shownMain = null;
       expanded = false;
@@ -454,13 +526,13 @@
     if (!ensureRoot()) return;
     var previousMain = shownMain;
     shownKey = key;
-    shownMain = list[0].id;
+    shownMain = shown[0].id;
     var active = root.activeElement;
     var focusDismiss = active && active.getAttribute && active.getAttribute('data-dismiss');
     var focusMore = active && active.classList && active.classList.contains('fb-toggle');
     host.hidden = false;
 
-    var main = list[0];
+    var main = shown[0];
     view.wrap.setAttribute('aria-label',
       'Viktigt meddelande' + (data.region ? ' – ' + str(data.region) : ''));
     var lead = main.level >= 4 ? view.alert : view.status;
@@ -474,10 +546,9 @@
     lead.appendChild(item);
 
     empty(view.rest);
-    if (list.length > 1) {
+    if (shown.length > 1) {
       var more = el('div', 'fb-more');
-      var toggle = el('button', 'fb-toggle', (list.length - 1) + ' till');
-      toggle.type = 'button';
+      var toggle = button('fb-toggle', (shown.length - 1) + ' till');
       toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
       toggle.setAttribute('aria-controls', 'fb-list');
       more.appendChild(toggle);
@@ -485,16 +556,14 @@
       var ul = el('ul', 'fb-list');
       ul.id = 'fb-list';
       ul.hidden = !expanded;
-      // Expanding changes only these two attributes: the live region above is not touched
-      // (so not announced again), and focus stays on the button.
       toggle.addEventListener('click', function () {
         expanded = !expanded;
         toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
         ul.hidden = !expanded;
       });
-      for (var i = 1; i < list.length; i++) {
+      for (var i = 1; i < shown.length; i++) {
         var li = el('li');
-        li.appendChild(alertView(list[i], 'fb-t' + i, false, now));
+        li.appendChild(alertView(shown[i], 'fb-t' + i, false, now));
         ul.appendChild(li);
       }
       view.rest.appendChild(ul);
@@ -506,7 +575,6 @@
       var t = root.querySelector('.fb-toggle');
       if (t) t.focus();
     } else if (byUser || focusDismiss) {
-      // After a dismissal, focus goes to what now leads the banner, never lost on <body>.
       var same = focusDismiss && root.querySelector('[data-dismiss="' + cssEscape(focusDismiss) + '"]');
       var target = same || root.querySelector('#fb-t0');
       if (target) {
@@ -519,13 +587,11 @@
   function cssEscape(value) {
     return window.CSS && window.CSS.escape ? window.CSS.escape(value) : value.replace(/["\\]/g, '\\$&');
   }
-
-  /* Re-render when an alert expires, and when an upcoming one begins (its "Från" goes). */
-  function scheduleExpiry(list, now) {
+  function scheduleExpiry(shown, now) {
     if (expiryTimer) clearTimeout(expiryTimer);
     expiryTimer = 0;
     var next = null;
-    list.forEach(function (a) {
+    shown.forEach(function (a) {
       if (a.expires !== null && (next === null || a.expires < next)) next = a.expires;
       if (upcoming(a, now) && (next === null || a.starts < next)) next = a.starts;
     });
@@ -533,9 +599,6 @@
       expiryTimer = setTimeout(function () { render(false); }, Math.min(next - now + 50, MAX_TIMER_MS));
     }
   }
-
-  /* After every read of banner.json: a "feeder-banner" event on document, detail {ok, shown}
-     (shown: how many alerts are on screen), for the page's own monitoring and for tests. */
   function mark(what) {
     try {
       document.dispatchEvent(new CustomEvent('feeder-banner', {
@@ -557,7 +620,7 @@
         if (!body || typeof body !== 'object' || !Array.isArray(body.alerts)) {
           throw new Error('banner.json has no alerts list');
         }
-        if (mine < applied) return; // a slow answer overtaken by a newer one
+        if (mine < applied) return;
         applied = mine;
         data = body;
         lastGood = Date.now();
@@ -566,7 +629,6 @@
         mark('loaded');
       })
       .catch(function () {
-        // Keep what is shown (expiry still applies); the page is never blanked by a failure.
         failing = true;
         if (data) render(false);
         mark('failed');
@@ -590,7 +652,6 @@
   } else {
     load();
   }
-  // While banner.json is on its way: what rendering will need, without touching the page.
   readDismissed();
   styleSheet();
 })();

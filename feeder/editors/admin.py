@@ -10,14 +10,15 @@ POST /admin/notices/<id>/withdraw           withdraw a notice
 GET  /admin/audit[?id=<id>]                 the audit log: who did what, when, before/after
 POST /admin/preview                         JSON in, the rendered preview out (for admin.js);
                                             a notice that would be refused: 200, ``ok: false``
-                                            and the Swedish error (a request that is not a
-                                            preview: 400/401/415; never a 500)
+                                            and every field's Swedish error (a request that is
+                                            not a preview: 400/401/415; never a 500)
 GET  /admin/assets/admin.js|admin.css       the page's script and style (no inline code: CSP)
 ==========================================  ==================================================
 
 ``<id>`` is the notice's id, ``notice:<hex>``. Pages without a session redirect to the sign-in
-page (``303``). A rejected form is shown again with what was typed and the error next to its
-field, with the status the API would answer (:mod:`feeder.web.errors` maps every error to its
+page (``303``). A rejected form is shown again with what was typed and every error at once, each
+next to its field (a new notice must be given a level: the form chooses none), with the status
+the API would answer (:mod:`feeder.web.errors` maps every error to its
 status and headers: a locked database is ``503`` with ``Retry-After``). Any other error, also one
 no route caught (a busy database while reading the session, an unknown page, a refused
 cross-origin post), is a short Swedish page with that status (:meth:`AdminPages.escaped_error`),
@@ -51,14 +52,23 @@ from ..errors import (
 from ..lifecycle import State
 from ..model import EDITOR_MAX_LEVEL, Editor, Item, NoticeStatus
 from ..notices import NoticeInput
-from ..publish.entry import build as build_entry
 from ..timeutil import utcnow
 from ..web.errors import error_response as error_json
 from ..web.errors import headers_for, status_for
-from . import accounts, pages, sessions
+from . import accounts, pages, preview, sessions
 from .body import form_data, json_object
 from .context import EditorsWeb, client_address
-from .form import ACTIONS, LEVELS, audit_rows, changes, form_values, state_label, submitted
+from .form import (
+    ACTIONS,
+    LEVELS,
+    actor_name,
+    audit_rows,
+    changes,
+    form_values,
+    shown,
+    state_label,
+    submitted,
+)
 from .throttle import Throttled
 
 log = logging.getLogger("feeder.editors")
@@ -69,12 +79,22 @@ ADMIN = "/admin"
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET_TYPES = {"admin.js": "text/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
 MESSAGES = {
-    "created": "Meddelandet är sparat.",
-    "updated": "Ändringen är sparad.",
+    "published": "Publicerat.",
+    "scheduled": "Publicerat: meddelandet visas från sin starttid.",
+    "draft": "Sparat som utkast. Det visas inte förrän det publiceras.",
     "unchanged": "Inget ändrades.",
     "withdrawn": "Meddelandet är återkallat.",
     "loggedout": "Du är utloggad.",
 }
+"""What the notice list says after an action (``?msg=``)."""
+
+
+def _saved(item: Item) -> str:
+    """The message key for a notice just saved: published (now or from its start) or draft."""
+    state = lifecycle.state_of(item, utcnow())
+    if state is State.DRAFT:
+        return "draft"
+    return "scheduled" if state is State.SCHEDULED else "published"
 
 
 class AdminPages:
@@ -127,28 +147,45 @@ class AdminPages:
         )
 
     def _form(self, editor: Editor, status: int, *, item: Item | None, values: Mapping[str, Any],
-              error: str | None = None, error_field: str | None = None) -> Response:
+              errors: Mapping[str, str] | None = None,
+              summary: list[tuple[str, str]] | None = None) -> Response:
+        """The form; ``errors``: field → what is wrong with it (shown next to it); ``summary``:
+        (field, the whole sentence) for the list above the form."""
         config = self.web.ctx.config
         return self._page(
             "admin_form.html", editor, status,
             item=item, notice_id=item.id if item else None,
-            values=values, error=error, error_field=error_field, levels=LEVELS,
+            values=values, errors=errors or {}, summary=summary or [], levels=LEVELS,
             topics=[(t.id, t.title) for t in config.topics],
             areas=sorted(config.region.municipalities.items(), key=lambda kv: kv[1]),
             max_title=notices.MAX_TITLE, max_body=notices.MAX_BODY,
             state=state_label(item, utcnow()) if item else None,
+            author=actor_name(item.author) if item else "",
+        )
+
+    def _invalid(self, editor: Editor, found: Mapping[str, InputError], item: Item | None,
+                 values: Mapping[str, Any]) -> Response:
+        """The form again with every error of the submission, each next to its field."""
+        first = next(iter(found.values()))
+        return self._form(
+            editor, first.status, item=item, values=values,
+            errors={name: pages.swedish_text(exc) for name, exc in found.items()},
+            summary=[(name, pages.swedish_error(exc)) for name, exc in found.items()],
         )
 
     def _form_error(self, editor: Editor, exc: FeederError, item: Item | None,
                     values: Mapping[str, Any]) -> Response:
         if isinstance(exc, InputError):
-            return self._form(editor, exc.status, item=item, values=values,
-                              error=pages.swedish_error(exc),
-                              error_field=exc.field)
+            return self._invalid(editor, {exc.field or "": exc}, item, values)
         if isinstance(exc, accounts.RoleError):
+            message = self._role_message(editor)
             return self._form(editor, exc.status, item=item, values=values,
-                              error=self._role_message(editor), error_field=exc.field)
+                              errors={"level": message},
+                              summary=[("level", f"Nivå: {message}")])
         return self._error_page(editor, exc)
+
+    def _check(self, fields: Mapping[str, Any], existing: Item | None) -> dict[str, InputError]:
+        return preview.check(self.feeder, fields, existing)
 
     @staticmethod
     def _to_login() -> Response:
@@ -230,12 +267,15 @@ class AdminPages:
             return self._error_page(editor, exc)
         now = utcnow()
         min_level = self.web.ctx.config.banner.min_level
+        names = self.web.ctx.config.region.municipalities
         rows = [
             {
                 "item": item,
                 "id": item.id,
                 "state": state_label(item, now),
                 "in_banner": lifecycle.in_banner(item, min_level, now),
+                "author": actor_name(item.author),
+                "where": ", ".join(names.get(code, code) for code in item.areas) or "Hela länet",
             }
             for item in items
         ]
@@ -257,11 +297,15 @@ class AdminPages:
             values = submitted(await form_data(request))
             fields = changes(values, None)
             fields.setdefault("status", NoticeStatus.PUBLISHED)
+            found = await anyio.to_thread.run_sync(self._check, fields, None)
+            if found:
+                return self._invalid(editor, found, None, values)
             data = NoticeInput.from_mapping(fields)
-            await anyio.to_thread.run_sync(lambda: self.feeder.add_notice(data, actor=editor))
+            saved = await anyio.to_thread.run_sync(
+                lambda: self.feeder.add_notice(data, actor=editor))
         except FeederError as exc:
             return self._form_error(editor, exc, None, values)
-        return RedirectResponse(f"{ADMIN}/?msg=created", status_code=303)
+        return RedirectResponse(f"{ADMIN}/?msg={_saved(saved)}", status_code=303)
 
     async def edit_form(self, request: Request) -> Response:
         editor = await self._editor(request)
@@ -286,12 +330,16 @@ class AdminPages:
         values = form_values(item)
         try:
             values = submitted(await form_data(request))
-            data = NoticeInput.from_mapping(changes(values, form_values(item)))
+            fields = changes(values, form_values(item))
+            found = await anyio.to_thread.run_sync(self._check, fields, item)
+            if found:
+                return self._invalid(editor, found, item, values)
+            data = NoticeInput.from_mapping(fields)
             saved = await anyio.to_thread.run_sync(
                 lambda: self.feeder.update_notice(notice_id, data, actor=editor))
         except FeederError as exc:
             return self._form_error(editor, exc, item, values)
-        msg = "unchanged" if saved == item else "updated"
+        msg = "unchanged" if saved == item else _saved(saved)
         return RedirectResponse(f"{ADMIN}/?msg={msg}", status_code=303)
 
     async def withdraw(self, request: Request) -> Response:
@@ -315,12 +363,17 @@ class AdminPages:
                 lambda: self.feeder.audit_log(wanted, limit=300))
         except FeederError as exc:
             return self._error_page(editor, exc)
+        config = self.web.ctx.config
+        names, topics = config.region.municipalities, {t.id: t.title for t in config.topics}
         rows = [
             {
                 "entry": e,
+                "actor": actor_name(e.actor),
                 "action": ACTIONS.get(e.action, e.action),
                 "id": e.item_id,
-                "changes": audit_rows(e),
+                "changes": [(pages.FIELD_NAMES.get(name, name), shown(name, old, names, topics),
+                             shown(name, new, names, topics))
+                            for name, old, new in audit_rows(e)],
             }
             for e in entries
         ]
@@ -329,7 +382,7 @@ class AdminPages:
 
     # ------------------------------------------------------------------------- preview
 
-    async def preview(self, request: Request) -> Response:
+    async def preview_page(self, request: Request) -> Response:
         editor = await self._editor(request)
         if editor is None:
             return error_json(AuthError("not signed in"))
@@ -339,47 +392,14 @@ class AdminPages:
             return JSONResponse({"ok": False, "error": exc.detail, "field": exc.field},
                                 status_code=exc.status)
         try:
-            result = await anyio.to_thread.run_sync(self._preview, data)
-        except InputError as exc:
-            # What the editor typed would be refused: that is the preview's answer (200), as
-            # it is for the empty form admin.js previews on opening; a 4xx here would put an
-            # error in the browser's console at every keystroke.
-            result = {"ok": False, "error": pages.swedish_error(exc), "field": exc.field}
+            result = await anyio.to_thread.run_sync(
+                preview.answer, self.feeder, self.web.ctx.config, data)
         except NotFoundError:
-            result = {"ok": False, "error": pages.NOT_FOUND, "field": "id"}
+            result = {"ok": False, "error": pages.NOT_FOUND, "field": "id",
+                      "errors": [{"field": "id", "error": pages.NOT_FOUND}]}
         except FeederError as exc:
             return error_json(exc)
         return JSONResponse(result)
-
-    def _preview(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Validate like a save would, and render the banner alert and feed entry it makes."""
-        config = self.web.ctx.config
-        notice_id = data.pop("id", None)
-        status = data.pop("status", None)
-        existing = None
-        if isinstance(notice_id, str) and notice_id:
-            existing = self.feeder.notice(notice_id)
-            fields = changes(data, form_values(existing))
-        else:
-            fields = changes(data, None)
-        item = self.feeder.preview_notice(NoticeInput.from_mapping(fields),
-                                          notice_id=existing.id if existing else None)
-        now = item.updated
-        entry = build_entry(item, now)
-        min_level = config.banner.min_level
-        state = lifecycle.state_of(item, now)
-        scheduled = state is State.SCHEDULED
-        # In the banner now, or from the moment it starts.
-        shown_at = item.effective if scheduled and item.effective is not None else now
-        in_banner = lifecycle.in_banner(item, min_level, shown_at)
-        html = pages.render_text(
-            "admin_preview.html", entry=entry, item=item, in_banner=in_banner,
-            scheduled=scheduled, draft=status == NoticeStatus.DRAFT, min_level=min_level,
-            over=state.over,
-            region=config.region.name,
-        )
-        return {"ok": True, "html": html, "in_banner": in_banner and not scheduled,
-                "scheduled": scheduled}
 
     # ------------------------------------------------------------------------- assets
 
@@ -418,6 +438,6 @@ class AdminPages:
             route("/notices/{notice_id}", self.save, "POST", "admin_save"),
             route("/notices/{notice_id}/withdraw", self.withdraw, "POST", "admin_withdraw"),
             route("/audit", self.audit, "GET", "admin_audit"),
-            route("/preview", self.preview, "POST", "admin_preview"),
+            route("/preview", self.preview_page, "POST", "admin_preview"),
             route("/assets/{name}", self.asset, "GET", "admin_asset"),
         ]

@@ -1,12 +1,11 @@
-"""Server-rendered pages of the admin form (Jinja2 lives here only), and Swedish wording."""
+"""Server-rendered pages of the admin form (templates through :mod:`feeder.templating`), and
+Swedish wording."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
@@ -19,9 +18,8 @@ from ..errors import (
     StoreError,
 )
 from ..ladder import Level
+from ..templating import Templates
 from ..timeutil import STOCKHOLM, parse_iso, swedish, to_utc
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 FIELD_NAMES = {
     "title": "Rubrik",
@@ -43,6 +41,7 @@ FIELD_NAMES = {
 
 SWEDISH = {
     "required": "måste fyllas i.",
+    "choose": "måste väljas.",
     "empty": "får inte vara tomt (markering och osynliga tecken räknas inte).",
     "too-long": "har {length} tecken; högst {limit} är tillåtet.",
     "before-start": "måste ligga efter starttiden.",
@@ -64,6 +63,14 @@ SWEDISH = {
 }
 """Swedish wording by :attr:`InputError.code <feeder.errors.InputError>`, filled from its
 ``params``. Errors without one here keep their (English) message."""
+
+
+def swedish_text(exc: InputError) -> str:
+    """What is wrong, in Swedish where its code is known, without the field's name (shown
+    next to its field): "Måste fyllas i." """
+    template = SWEDISH.get(exc.code)
+    text = template.format(**exc.params) if template is not None else exc.detail
+    return text[:1].upper() + text[1:]
 
 
 def swedish_error(exc: InputError) -> str:
@@ -120,8 +127,8 @@ def _when(value: Any) -> str:
     return swedish(value) if value is not None else ""
 
 
-def _show(value: Any) -> str:
-    """An audit value for people."""
+def show(value: Any) -> str:
+    """An audit value for people (:func:`feeder.editors.form.shown` knows the fields)."""
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
@@ -137,25 +144,19 @@ def _show(value: Any) -> str:
 
 
 def _level_name(value: Any) -> str:
+    """A level's Swedish name ("Meddelande"), from its number or its ladder name."""
     level = Level(int(value)) if not isinstance(value, str) else Level.parse(value)
-    return f"{level.swedish} ({int(level)} – {level.label})"
+    return level.swedish
 
 
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
+_templates = Templates(
+    filters={"when": _when, "level_name": _level_name, "show": show},
+    globals={"field_name": lambda name: FIELD_NAMES.get(name, name)},
 )
-_env.filters["when"] = _when
-_env.filters["level_name"] = _level_name
-_env.filters["show"] = _show
-_env.globals["field_name"] = lambda name: FIELD_NAMES.get(name, name)
 
 
 def render_text(template: str, **context: Any) -> str:
-    return _env.get_template(template).render(**context)
+    return _templates.render(template, **context)
 
 
 def page(template: str, status: int = 200, headers: dict[str, str] | None = None,

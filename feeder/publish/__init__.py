@@ -10,7 +10,7 @@ output folder (:func:`.writer.locked`):
    :mod:`feeder.topics`): one :class:`~.plan.Plan` holding what every output shows, its entries
    built once, the feeds' dates and the next moment something changes;
 3. **render** (:mod:`.render`: :mod:`.feeds`, :mod:`.jsonfeed`, :mod:`.banner`, :mod:`.index`,
-   :mod:`.assets`): bytes from the plan, pure;
+   :mod:`.feedpage`, :mod:`.assets`): bytes from the plan, pure;
 4. **write** (:mod:`.writer`): only what changed, atomically, with a ``.gz`` beside each; then
    the fingerprint of this publish.
 
@@ -129,6 +129,7 @@ def _publish(store: Store, config: Config, now: datetime, out: Path) -> PublishR
         # twins by content then; otherwise their mtimes suffice (see writer).
         changed = writer.write_all(out, made.files, thorough=stamp is None)
         changed += writer.remove_stale_topics(out, (t.id for t in chosen.topics))
+        changed += writer.remove_retired(out)
         left_out = tuple(sorted({*loaded.unreadable, *chosen.left_out, *made.left_out_ids}))
         next_change = chosen.next_change
         if made.failed:  # no fingerprint: the next publish renders again, and soon

@@ -1,4 +1,4 @@
-"""The static outputs (``banner.js``, ``feed.xsl``) as ``{relative_name: bytes}``; part of step 3
+"""The static output (``banner.js``) as ``{relative_name: bytes}``; part of step 3
 of a publish (load → select → **render** → write), the same whatever the plan.
 
 They come from the ``feeder.assets`` package data, byte for byte, so the result is the same on
@@ -11,11 +11,8 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-STATIC_NAMES = ("banner.js", "feed.xsl")
+STATIC_NAMES = ("banner.js",)
 """What is published, by its name in ``output_dir`` (the same as in ``feeder/assets/``)."""
-
-STYLESHEET = "feed.xsl"
-"""The feeds' XSLT stylesheet; ``topics/*`` feeds link it as ``../feed.xsl``."""
 
 
 @functools.cache
@@ -27,9 +24,3 @@ def _load() -> tuple[tuple[str, bytes], ...]:
 def outputs() -> dict[str, bytes]:
     """Every static output by its path relative to ``output_dir``."""
     return dict(_load())
-
-
-def stylesheet_href(feed_name: str) -> str:
-    """The stylesheet's address relative to a feed: ``feed.xsl``, or ``../feed.xsl`` for
-    ``topics/<id>`` (``feed_name`` is the feed's path without extension)."""
-    return "../" * feed_name.count("/") + STYLESHEET

@@ -15,14 +15,17 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from ..ladder import Level
 from ..lifecycle import End, State, effective_published, effective_updated, end_of, is_upcoming
 from ..model import SOURCE_NAMES, Item
 from ..text import plain_text, sanitize_html, shorten
-from ..timeutil import STOCKHOLM, SWEDISH_MONTHS, swedish, to_utc
+from ..timeutil import swedish
+from .blocks import Block, blocks, lead
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:feeder:item-ids")
 """Our UUID namespace: ``urn:uuid:`` ids are uuid5(NAMESPACE, stable name)."""
@@ -55,26 +58,49 @@ def source_label(name: str) -> str:
     return SOURCE_NAMES.get(name, name)
 
 
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+SITES: Mapping[str, str] = {
+    "smhi.se": "SMHI:s webbplats",
+    "krisinformation.se": "krisinformation.se",
+    "sverigesradio.se": "Sveriges Radios webbplats",
+    "sr.se": "Sveriges Radios webbplats",
+    "lansstyrelsen.se": "Länsstyrelsens webbplats",
+}
+"""The authorities' own sites by domain, as a "Läs mer" link names them."""
 
 
-def _local(moment: datetime) -> datetime:
-    """Europe/Stockholm time (UTC at the very edge of the calendar, where it does not exist)."""
-    try:
-        return to_utc(moment).astimezone(STOCKHOLM)
-    except (ValueError, OverflowError):
-        return moment
+def read_more(url: str | None) -> str:
+    """The words of an item's "Läs mer" link: where it leads (``Läs mer på SMHI:s webbplats``,
+    ``Läs mer på timra.se``), or "" without a link."""
+    if url is None:
+        return ""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for domain, name in SITES.items():
+        if host == domain or host.endswith("." + domain):
+            return f"Läs mer på {name}"
+    return f"Läs mer på {host}" if host else "Läs mer"
 
 
-def weekday_time(moment: datetime, reference: datetime | None = None) -> str:
-    """``lördag 18 september kl. 00.00`` in Europe/Stockholm, for when something begins; the
-    year is added when it is not the year of ``reference`` (feeds: when the item was published,
-    so that the words depend on the item alone, never on the clock; pages: now)."""
-    local = _local(moment)
-    text = f"{WEEKDAYS[local.weekday()]} {local.day} {SWEDISH_MONTHS[local.month - 1]}"
-    if reference is None or _local(reference).year != local.year:
-        text += f" {local.year}"
-    return f"{text} kl. {local:%H.%M}"
+def area_names(codes: tuple[str, ...], municipalities: Mapping[str, str]) -> tuple[str, ...]:
+    """The municipalities' names (``region.municipalities``); a code not named there as it is."""
+    return tuple(municipalities.get(code, code) for code in codes)
+
+
+def where(names: tuple[str, ...]) -> str:
+    """``Gäller: Sundsvall, Timrå``, or "" for the whole county."""
+    return f"Gäller: {', '.join(names)}" if names else ""
+
+
+_CREDIT = re.compile(
+    r"\s*<p>\s*Källa:\s*(?:<a\b[^<>]*>)?\s*(?P<name>[^<>]*?)\s*(?:</a>)?\s*</p>\s*\Z")
+
+
+def without_credit(body: str, credit: str) -> str:
+    """``body`` without a last paragraph that only credits the source (``Källa: SMHI``, as the
+    SMHI source ends its bodies): every output names the source once, on its own."""
+    found = _CREDIT.search(body)
+    if found is None or found["name"] != html.escape(credit, quote=False):
+        return body
+    return body[:found.start()]
 
 
 def plain(text: str) -> str:
@@ -118,6 +144,19 @@ class Entry:
     level_text: str
     source: str
     topics: tuple[str, ...]
+    area_names: tuple[str, ...] = ()
+    """The names of the municipalities it concerns (``region.municipalities``); () = the county."""
+    blocks: tuple[Block, ...] = ()
+    """The body as plain-text headings, paragraphs and lists (:mod:`.blocks`)."""
+    lead: str = ""
+    """The first section's text: the one line the collapsed banner shows."""
+    read_more: str = ""
+    """The words of the "Läs mer" link (``Läs mer på SMHI:s webbplats``), or "" without a link."""
+
+    @property
+    def where(self) -> str:
+        """``Gäller: Sundsvall, Timrå``, or "" for the whole county."""
+        return where(self.area_names)
 
     @property
     def permalink(self) -> bool:
@@ -129,24 +168,32 @@ def issued_ahead(item: Item, now: datetime) -> str:
     first = effective_published(item, now)
     if item.onset is None or item.onset <= first:
         return ""
-    return weekday_time(item.onset, first)
+    return swedish(item.onset, weekday=True, reference=first)
 
 
-def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
+def build(
+    item: Item, now: datetime, topics: tuple[str, ...] = (),
+    municipalities: Mapping[str, str] | None = None,
+) -> Entry:
+    """``municipalities``: ``region.municipalities`` (code → name), for :attr:`Entry.area_names`."""
     url = safe_url(item.url)
     end = end_of(item, now)
     title = plain(item.title) or "(utan rubrik)"
     if end is not None:
         title = ENDED_PREFIX + title
-    body = sanitize_html(item.body)
-    text = plain_text(body)
     credit = item.source_name
+    body = without_credit(sanitize_html(item.body), credit)
+    text = plain_text(body)
+    found = blocks(body)
     starts = issued_ahead(item, now)
+    names = area_names(item.areas, municipalities or {})
     parts: list[str] = []
     if end is not None:
         parts.append(f"<p><strong>{html.escape(end_sentence(end))}</strong></p>")
     if starts:
         parts.append(f"<p><strong>Gäller från {html.escape(starts)}.</strong></p>")
+    if names:
+        parts.append(f"<p><strong>{html.escape(where(names))}.</strong></p>")
     if body:
         parts.append(body)
     parts.append(f"<p>{html.escape(level_text(item.level))}. Källa: {html.escape(credit)}</p>")
@@ -167,4 +214,8 @@ def build(item: Item, now: datetime, topics: tuple[str, ...] = ()) -> Entry:
         level_text=level_text(item.level),
         source=credit,
         topics=topics,
+        area_names=names,
+        blocks=found,
+        lead=lead(found),
+        read_more=read_more(url),
     )

@@ -24,7 +24,6 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
-from .assets import stylesheet_href
 from .entry import Entry
 from .spec import FeedSpec
 
@@ -81,6 +80,8 @@ def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
     fe.category({"term": level.label, "label": entry.level_text})
     for topic in entry.topics:
         fe.category({"term": topic, "label": spec.topic_titles.get(topic, topic)})
+    for name in entry.area_names:  # the municipalities it concerns, by name
+        fe.category({"term": name, "label": name})
     fe.published(entry.published)
     fe.updated(distinct(entry.updated, entry.item.id))
 
@@ -98,22 +99,14 @@ def plain_refs(xml: bytes) -> bytes:
     return _PLAIN.sub(_hex_refs, xml)
 
 
-def _styled(xml: bytes, spec: FeedSpec) -> bytes:
-    """Link feed.xsl right after the XML declaration: a browser shows the feed as a page,
-    feed readers ignore the processing instruction."""
-    head, sep, rest = xml.partition(b"?>\n")
-    pi = f'<?xml-stylesheet type="text/xsl" href="{stylesheet_href(spec.name)}"?>\n'.encode()
-    return head + sep + pi + plain_refs(rest)
-
-
 def _rss(fg: FeedGenerator, spec: FeedSpec) -> bytes:
     _links(fg, spec, "rss")
-    return _styled(bytes(fg.rss_str(pretty=True)), spec)
+    return plain_refs(bytes(fg.rss_str(pretty=True)))
 
 
 def _atom(fg: FeedGenerator, spec: FeedSpec) -> bytes:
     _links(fg, spec, "atom")
-    return _styled(bytes(fg.atom_str(pretty=True)), spec)
+    return plain_refs(bytes(fg.atom_str(pretty=True)))
 
 
 def render(spec: FeedSpec) -> tuple[bytes, bytes]:

@@ -36,7 +36,8 @@ FILE = ".fingerprint"
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 _OUTPUT_MODULES = (
-    "ladder.py", "lifecycle.py", "model.py", "status.py", "text.py", "timeutil.py", "topics.py",
+    "ladder.py", "lifecycle.py", "model.py", "status.py", "templating.py", "text.py",
+    "timeutil.py", "topics.py",
 )
 
 
@@ -50,6 +51,7 @@ def code_version() -> str:
     paths = sorted((_PACKAGE / "publish").glob("*.py"))
     paths += [_PACKAGE / name for name in _OUTPUT_MODULES]
     paths += [_PACKAGE / "assets" / name for name in STATIC_NAMES]  # published as they are
+    paths += sorted((_PACKAGE / "templates").glob("*"))  # the pages' templates
     for path in paths:
         with contextlib.suppress(OSError):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())

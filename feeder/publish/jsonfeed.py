@@ -2,7 +2,7 @@
 :class:`FeedSpec`); part of step 3 of a publish (load → select → **render** → write).
 
 Each item carries the standard fields plus our extension object ``_feeder`` (level, level name,
-source, starts, expires, ended, areas). Times are UTC ISO 8601 with ``Z``.
+source, starts, expires, ended, areas and their names). Times are UTC ISO 8601 with ``Z``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from .entry import Entry
 from .spec import FeedSpec
 
 VERSION = "https://jsonfeed.org/version/1.1"
-ABOUT = "index.html#json-feed"
+ABOUT = "feed.html#json-feed"
 """Where the ``_feeder`` extension is described (JSON Feed asks extensions for an ``about``),
-relative to the site's base URL: the section of index.html that explains it."""
+relative to the site's base URL: the developers' section of the feed pages (the whole list of
+fields is in docs/embed.md)."""
 
 
 def item(entry: Entry, about: str) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def item(entry: Entry, about: str) -> dict[str, Any]:
         "ended_at": iso_z(entry.end.at) if entry.end is not None else None,
         "end_reason": entry.end.reason if entry.end is not None else None,
         "areas": list(it.areas),
+        "area_names": list(entry.area_names),
     }
     return out
 

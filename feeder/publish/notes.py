@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 
 from ..model import SourceStatus
 from ..status import Condition, condition, unknown_since
@@ -43,13 +42,6 @@ class Gap:
     """``Inga nya uppgifter från SMHI sedan 12 juni 2026 kl. 09.58.``"""
     link: tuple[str, str] | None
     """(text, URL) of the authority's own page, when we know one."""
-
-    def html(self) -> str:
-        out = escape(self.sentence)
-        if self.link is not None:
-            text, url = self.link
-            out += f' Se <a href="{escape(url)}" target="_top">{escape(text)}</a>.'
-        return out
 
 
 def gap(status: SourceStatus) -> Gap:

@@ -47,6 +47,8 @@ class Plan:
 
     now: datetime
     region: str
+    municipalities: Mapping[str, str]
+    """``region.municipalities``: code → name."""
     title: str
     """The main feed's title (``feeds.title``), also index.html's."""
     description: str
@@ -112,8 +114,11 @@ def stale_note(statuses: Mapping[str, SourceStatus]) -> str:
 class _Entries:
     """Topic tags and entries, each made at most once per item and only when asked for."""
 
-    def __init__(self, topics: Sequence[Topic], now: datetime) -> None:
+    def __init__(
+        self, topics: Sequence[Topic], now: datetime, municipalities: Mapping[str, str]
+    ) -> None:
         self.now = now
+        self.municipalities = municipalities
         self._match = Matcher(topics)
         self._tags: dict[str, tuple[str, ...]] = {}
         self.built: dict[str, Entry] = {}
@@ -144,7 +149,7 @@ class _Entries:
                 if item.id in self.failed:
                     continue
                 try:
-                    entry = build(item, self.now, self.tags(item))
+                    entry = build(item, self.now, self.tags(item), self.municipalities)
                 except Exception as exc:  # left out, never the whole publish
                     self._fail(item, "entry", exc)
                     continue
@@ -178,7 +183,7 @@ def make(
 ) -> Plan:
     """The plan of every output at ``now``. ``items``: every stored item (any order);
     ``statuses``: :func:`feeder.status.statuses` at ``now``."""
-    entries = _Entries(config.topics, now)
+    entries = _Entries(config.topics, now, config.region.municipalities)
     cap = config.feeds.max_items
     region = config.region.name
     note = stale_note(statuses)
@@ -221,6 +226,7 @@ def make(
     return Plan(
         now=now,
         region=region,
+        municipalities=config.region.municipalities,
         title=config.feeds.title,
         description=config.feeds.description,
         statuses=statuses,

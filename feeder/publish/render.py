@@ -1,10 +1,11 @@
 """Step 3 of a publish (load → select → **render** → write): every output file from the
 :class:`~.plan.Plan`, pure: (plan, the banner.json on disk) → ``{path: bytes}``.
 
-Each format is a renderer of its own: :mod:`.feeds` (RSS, Atom) and :mod:`.jsonfeed` per feed of
-the plan, :mod:`.banner` (banner.json, banner.html) and :mod:`.index` (index.html) from the plan,
-and the static :mod:`.assets` (banner.js, feed.xsl) as they are. None of them selects, orders or
-tags anything: that was decided once, in the plan.
+Each format is a renderer of its own: :mod:`.feeds` (RSS, Atom), :mod:`.jsonfeed` and
+:mod:`.feedpage` (the feed's HTML page) per feed of the plan, :mod:`.banner` (banner.json,
+banner.html) and :mod:`.index` (index.html) from the plan, and the static :mod:`.assets`
+(banner.js) as it is. The HTML pages render from templates (:mod:`.views`). None of them
+selects, orders or tags anything: that was decided once, in the plan.
 
 Each output is rendered on its own and through :func:`.isolate.isolated`: an item that cannot be
 rendered in one output is left out of that output only (:attr:`Rendered.left_out`), and an
@@ -18,7 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from . import assets, banner, feeds, index, jsonfeed
+from . import assets, banner, feedpage, feeds, index, jsonfeed
 from .entry import Entry
 from .isolate import isolated
 from .plan import Plan
@@ -68,6 +69,10 @@ def _json_feed(spec: FeedSpec) -> Callable[[Sequence[Entry]], tuple[bytes]]:
     return lambda shown: (jsonfeed.render(replace(spec, entries=tuple(shown))),)
 
 
+def _page(spec: FeedSpec, plan: Plan) -> Callable[[Sequence[Entry]], tuple[bytes]]:
+    return lambda shown: (feedpage.render(replace(spec, entries=tuple(shown)), plan.now),)
+
+
 def _index(plan: Plan) -> Callable[[Sequence[Entry]], tuple[bytes]]:
     def make(shown: Sequence[Entry]) -> tuple[bytes]:
         keep = {id(entry) for entry in shown}
@@ -87,13 +92,14 @@ def render(plan: Plan, previous_banner: bytes | None = None) -> Rendered:
     for spec in plan.feeds:
         out.attempt((f"{spec.name}.rss", f"{spec.name}.atom"), spec.entries, _feed(spec))
         out.attempt((f"{spec.name}.json",), spec.entries, _json_feed(spec))
+        out.attempt((f"{spec.name}.html",), spec.entries, _page(spec, plan))
     out.attempt(("banner.json",), plan.banner, lambda shown: (
         banner.render_json(replace(plan, banner=tuple(shown)), previous_banner),))
     out.attempt(("banner.html",), plan.banner, lambda shown: (
         banner.render_html(replace(plan, banner=tuple(shown))),))
     shown_on_index = list({id(e): e for e in (*plan.current, *plan.latest)}.values())
     out.attempt(("index.html",), shown_on_index, _index(plan))
-    static = assets.outputs()  # banner.js, feed.xsl
+    static = assets.outputs()  # banner.js
     out.attempt(tuple(static), (), lambda _: tuple(static.values()))
     return out
 

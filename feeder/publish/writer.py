@@ -37,7 +37,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 TOPIC_DIR = "topics"
-TOPIC_EXTENSIONS = (".rss", ".atom", ".json")
+TOPIC_EXTENSIONS = (".rss", ".atom", ".json", ".html")
+RETIRED = ("feed.xsl",)
+"""Files older versions published and this one no longer does (the feeds' XSLT stylesheet):
+removed at the next publish, with their ``.gz``."""
 LOCK_NAME = ".publish.lock"
 SECOND = 1_000_000_000
 
@@ -215,6 +218,20 @@ def remove_stale_topics(output_dir: Path, keep: Iterable[str]) -> list[str]:
                 removed.append(f"{TOPIC_DIR}/{path.name}")
     if deleted:
         fsync_dir(folder)
+    return removed
+
+
+def remove_retired(output_dir: Path) -> list[str]:
+    """Delete the files of :data:`RETIRED` (and their twins); return the removed paths."""
+    removed: list[str] = []
+    for name in RETIRED:
+        for path in (output_dir / name, output_dir / f"{name}.gz"):
+            if path.is_file():
+                path.unlink()
+                if path.name == name:
+                    removed.append(name)
+    if removed:
+        fsync_dir(output_dir)
     return removed
 
 

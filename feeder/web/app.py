@@ -33,6 +33,7 @@ from .cache import OutputCache
 from .context import Service, WebContext
 from .errors import exception_handlers
 from .health import healthz
+from .negotiate import choose
 from .proxy import ForwardedHeaders
 from .static import respond
 
@@ -52,7 +53,11 @@ class FeederApp(Starlette):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            entry = self.cache.lookup(scope["path"])
+            path = scope["path"]
+            chosen = choose(path, scope["headers"])  # a browser gets a feed's page
+            entry = self.cache.lookup(chosen)
+            if entry is None and chosen != path:  # no page published (yet): the feed
+                entry = self.cache.lookup(path)
             if entry is not None:
                 await respond(entry, scope, send)
                 return

@@ -30,8 +30,10 @@ from ..config import Config
 Headers = list[tuple[bytes, bytes]]
 
 FEED_NAMES = ("feed", "alerts")
+FEED_EXTENSIONS = ("rss", "atom", "json", "html")
+"""Each feed's formats, and its HTML page (what a browser gets at its address: negotiate.py)."""
 FIXED_NAMES = (
-    *(f"{base}.{ext}" for base in FEED_NAMES for ext in ("rss", "atom", "json")),
+    *(f"{base}.{ext}" for base in FEED_NAMES for ext in FEED_EXTENSIONS),
     "banner.json",
     "banner.js",
     "banner.html",
@@ -66,6 +68,8 @@ class Kind:
     """Content type when the request's Accept prefers text/html (RSS/Atom only)."""
     cache_control: bytes
     cors: bool
+    negotiated: bool = False
+    """A feed's page: also what a browser gets at the feed's address (``Vary: Accept``)."""
 
 
 def kind_of(name: str) -> Kind:
@@ -77,6 +81,8 @@ def kind_of(name: str) -> Kind:
         return Kind(_TYPES[ext], BROWSER_XML_TYPE, FEED_CACHE, cors=True)
     if is_feed and ext == "json":
         return Kind(FEED_JSON_TYPE, None, FEED_CACHE, cors=True)
+    if is_feed and ext == "html":
+        return Kind(_TYPES[ext], None, FEED_CACHE, cors=False, negotiated=True)
     if ext in ("xsl", "css"):
         return Kind(_TYPES[ext], None, STYLE_CACHE, cors=False)
     return Kind(_TYPES[ext], None, PAGE_CACHE, cors=False)
@@ -128,7 +134,8 @@ def build_entry(name: str, key: tuple[int, int, int], mtime: int, body: bytes,
     digest = hashlib.blake2b(body, digest_size=16).hexdigest()
     etag, gzip_etag = _etag(digest), _etag(digest, "-gz")
     last_modified = formatdate(mtime, usegmt=True).encode()
-    vary = b"Accept, Accept-Encoding" if kind.browser_type else b"Accept-Encoding"
+    negotiated = kind.browser_type is not None or kind.negotiated
+    vary = b"Accept, Accept-Encoding" if negotiated else b"Accept-Encoding"
     headers: dict[tuple[bool, bool], Headers] = {}
     not_modified: dict[tuple[bool, bool], Headers] = {}
     for use_gzip in (False, True):
@@ -178,7 +185,7 @@ class OutputCache:
         self.root = Path(output_dir)
         names = list(FIXED_NAMES)
         for tid in topic_ids:
-            names += [f"topics/{tid}.{ext}" for ext in ("rss", "atom", "json")]
+            names += [f"topics/{tid}.{ext}" for ext in FEED_EXTENSIONS]
         self._paths: dict[str, tuple[str, str]] = {
             f"/{n}": (n, os.path.join(self.root, n)) for n in names
         }

@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from feeder.publish import assets
-from tests.banner.site import COUNT_READS, Site
+from tests.banner.documents import make_config
+from tests.banner.site import COUNT_READS, Published, Site
 from tests.common import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -34,6 +35,16 @@ def assets_site() -> Iterator[Site]:
     for name, body in assets.outputs().items():
         site.put("/" + name, body)
     yield site
+    site.close()
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Iterator[Published]:
+    """A static server (CORS on, as for feeder run and the nginx example) over output_dir."""
+    site = Site(cors=True)
+    config = make_config(tmp_path, site.origin + "/")
+    site.folder = config.storage.output_dir
+    yield Published(site, config)
     site.close()
 
 

@@ -13,6 +13,11 @@ from feeder.ladder import Level
 from feeder.model import Item
 
 GENERATED = "2026-06-12T10:00:03Z"
+MUNICIPALITIES = {
+    "2260": "Ånge", "2262": "Timrå", "2280": "Härnösand", "2281": "Sundsvall",
+    "2282": "Kramfors", "2283": "Sollefteå", "2284": "Örnsköldsvik",
+}
+"""``municipalities`` of banner.json: Västernorrland's, as config.yaml's default."""
 
 
 def alert(
@@ -48,8 +53,10 @@ def banner_doc(
     sources: dict[str, Any] | None = None,
     generated: str = GENERATED,
     state: str | None = None,
+    municipalities: dict[str, str] | None = MUNICIPALITIES,
 ) -> dict[str, Any]:
-    return {
+    """banner.json; ``municipalities=None``: without them, as an older feeder wrote it."""
+    doc: dict[str, Any] = {
         "region": "Västernorrlands län",
         "generated": generated,
         "stale": stale,
@@ -61,6 +68,9 @@ def banner_doc(
         "alert": alerts[0] if alerts else None,
         "alerts": list(alerts),
     }
+    if municipalities is not None:
+        doc["municipalities"] = municipalities
+    return doc
 
 
 FIRE = alert(

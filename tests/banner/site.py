@@ -10,19 +10,24 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page
 
+from feeder.config import Config
+from feeder.model import Item
+from feeder.publish import publish
+from feeder.store import Store
+
 TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".html": "text/html; charset=utf-8",
-    ".xsl": "text/xsl; charset=utf-8",
-    ".rss": "application/xml; charset=utf-8",  # what feeder run gives a browser
-    ".atom": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
 }
 
 
@@ -180,3 +185,22 @@ def wait_marks(page: Page, name: str, count: int = 1) -> None:
         "([n, c]) => window.__feederReads && window.__feederReads[n] >= c",
         arg=[name, count],
     )
+
+
+class Published:
+    """The real publisher writing into output_dir, that folder served by ``site`` (static, as
+    nginx serves it)."""
+
+    def __init__(self, site: Site, config: Config) -> None:
+        self.site = site
+        self.config = config
+        self.out = config.storage.output_dir
+
+    def publish(self, items: list[Item], now: datetime, *, answered: bool = True) -> None:
+        """Store ``items`` and publish; ``answered``: every source has just been read."""
+        with Store(self.config.storage.database) as store:
+            store.upsert(items, now)
+            if answered:
+                for name in self.config.enabled_sources:
+                    store.record_success(name, now)
+            publish(store, self.config, now)

@@ -55,9 +55,9 @@ def test_an_upcoming_alert_says_from_when_until_it_begins(
     open_banner(page, assets_site, host_site,
                 with_state(banner_doc(storm, soon), "ok", smhi=OK))
     live = page.locator(".fb-live")
-    expect(live.locator(".fb-from")).to_have_text("Från lördag 13 juni kl. 18.00")
+    expect(live.locator(".fb-when")).to_have_text("Från lördag 13 juni kl. 18.00")
     page.get_by_role("button", name="1 till").click()
-    second = page.locator(".fb-list .fb-from")
+    second = page.locator(".fb-list .fb-when")
     expect(second).to_have_text("Från fredag 12 juni kl. 12.30")
     # At its start it becomes active on screen, without a new read of banner.json (every read
     # fails from now on: what changes comes from the page's own timer).
@@ -67,7 +67,7 @@ def test_an_upcoming_alert_says_from_when_until_it_begins(
     page.clock.run_for(61_000)
     expect(second).to_have_count(0)
     expect(page.locator(".fb-list")).to_contain_text("Risk för gräsbrand")
-    expect(live.locator(".fb-from")).to_have_text("Från lördag 13 juni kl. 18.00")
+    expect(live.locator(".fb-when")).to_have_text("Från lördag 13 juni kl. 18.00")
     assert page.evaluate("window.__feederReads.loaded") == 1
 
 
@@ -78,7 +78,7 @@ def test_a_started_alert_marked_upcoming_is_shown_as_begun(
     late = dict(FIRE, starts="2026-06-12T09:00:00Z", upcoming=True)  # an old banner.json
     open_banner(page, assets_site, host_site, with_state(banner_doc(late), "ok", smhi=OK))
     expect(page.locator(".fb-live")).to_contain_text(FIRE["title"])
-    expect(page.locator(".fb-from")).to_have_count(0)
+    expect(page.locator(".fb-when")).to_have_count(0)
 
 
 def test_an_unknown_empty_banner_shows_nothing_by_default(

@@ -1,61 +1,35 @@
-"""The banner, the iframe fragment and the readable feeds as the real publisher writes them:
+"""The banner, the iframe fragment and the feeds' pages as the real publisher writes them:
 ``publish()`` from a real SQLite store into output_dir, that folder served as a plain web server
 would (nginx), and the embedding page on another origin."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from feeder.config import Config
 from feeder.ladder import Level
-from feeder.model import Item
-from feeder.publish import publish
-from feeder.store import Store
 from tests.banner.axe import axe_violations
-from tests.banner.documents import TOPIC, alert_item, alerts_scenario, make_config, real_now
-from tests.banner.site import Site, host_page, wait_marks
+from tests.banner.documents import TOPIC, alert_item, alerts_scenario, real_now
+from tests.banner.site import Published, Site, host_page, wait_marks
 
 
-class Published:
-    def __init__(self, site: Site, config: Config) -> None:
-        self.site = site
-        self.config = config
-        self.out = config.storage.output_dir
-
-    def publish(self, items: list[Item], now: datetime, *, answered: bool = True) -> None:
-        """Store ``items`` and publish; ``answered``: every source has just been read."""
-        with Store(self.config.storage.database) as store:
-            store.upsert(items, now)
-            if answered:
-                for name in self.config.enabled_sources:
-                    store.record_success(name, now)
-            publish(store, self.config, now)
-
-
-@pytest.fixture
-def published(tmp_path: Path) -> Iterator[Published]:
-    """A static server (CORS on, as for feeder run and the nginx example) over output_dir."""
-    site = Site(cors=True)
-    config = make_config(tmp_path, site.origin + "/")
-    site.folder = config.storage.output_dir
-    yield Published(site, config)
-    site.close()
-
-
-def test_publisher_writes_the_banner_script_and_the_stylesheet(published: Published) -> None:
+def test_publisher_writes_the_banner_and_a_page_per_feed_and_no_stylesheet(
+    published: Published
+) -> None:
+    published.out.mkdir(parents=True)
+    (published.out / "feed.xsl").write_bytes(b"<xsl:stylesheet/>")  # an older feeder's
+    (published.out / "feed.xsl.gz").write_bytes(b"old")
     published.publish(alerts_scenario(real_now()), real_now())
-    for name in ("banner.js", "feed.xsl", "banner.json", "banner.html"):
+    pages = ["feed.html", "alerts.html", f"topics/{TOPIC['id']}.html"]
+    for name in ("banner.js", "banner.json", "banner.html", "index.html", *pages):
         assert (published.out / name).is_file(), name
-    head = (published.out / "feed.atom").read_bytes().split(b"\n")[1]
-    assert head == b'<?xml-stylesheet type="text/xsl" href="feed.xsl"?>'
-    topic = (published.out / "topics" / f"{TOPIC['id']}.rss").read_bytes().split(b"\n")[1]
-    assert topic == b'<?xml-stylesheet type="text/xsl" href="../feed.xsl"?>'
+    assert not (published.out / "feed.xsl").exists()
+    assert not (published.out / "feed.xsl.gz").exists()
+    for name in ("feed.atom", "feed.rss", f"topics/{TOPIC['id']}.rss"):
+        assert b"xml-stylesheet" not in (published.out / name).read_bytes(), name
 
 
 def test_published_banner_for_a_municipality(
@@ -106,18 +80,24 @@ def test_iframe_fragment_without_javascript(
         page.goto(host_site.url("/iframe"))
         frame = page.frame_locator("iframe")
         first = frame.locator("article.alert").first
-        expect(first).to_contain_text("Nivå 4 – Orange varning")
+        expect(first).to_have_attribute("data-level", "4")
+        expect(first.locator(".level")).to_have_text("Orange varning")
         expect(first).to_contain_text("Vattenläcka i Härnösand")
-        expect(first).to_contain_text("Gäller till")
+        expect(first).to_contain_text("Gäller: Härnösand, till")
         # The other two behind a native disclosure that works without script.
-        summary = frame.locator("summary")
+        summary = frame.locator("summary.n")
         expect(summary).to_have_text("2 till")
-        expect(frame.locator("details article").first).to_be_hidden()
+        expect(frame.locator(".others article").first).to_be_hidden()
         summary.click()
-        expect(frame.locator("details article")).to_have_count(2)
-        expect(frame.locator("details article").nth(1)).to_be_visible()
-        link = frame.get_by_role("link", name="Läs mer om Risk för skogsbrand")
+        expect(frame.locator(".others article")).to_have_count(2)
+        expect(frame.locator(".others article").nth(1)).to_be_visible()
+        link = frame.get_by_role("link", name="Läs mer på SMHI:s webbplats om Risk för skogsbrand")
         expect(link).to_have_attribute("target", "_top")
+        # "Visa mer" opens the rest of the text, also without script.
+        fire = frame.locator(".others article").nth(1)
+        fire.locator("summary").click()
+        expect(fire.locator(".body")).to_contain_text("Det är mycket torrt i skog och mark.")
+        expect(fire.locator(".lead")).to_be_hidden()
         # Empty state: everything withdrawn.
         later = now + timedelta(seconds=5)
         gone = [i.evolve(withdrawn=True, updated=later) for i in alerts_scenario(now)[:3]]
@@ -130,31 +110,29 @@ def test_iframe_fragment_without_javascript(
         ctx.close()
 
 
-def _xslt_or_skip(page: Page) -> None:
-    if page.evaluate("typeof XSLTProcessor") == "undefined":
-        pytest.skip("this Chromium has no XSLT any more (see docs/embed.md, 'Readable feeds')")
-
-
-@pytest.mark.parametrize("name", ["feed.atom", "feed.rss", f"topics/{TOPIC['id']}.atom"])
-def test_feeds_render_as_a_readable_page(page: Page, published: Published, name: str) -> None:
+@pytest.mark.parametrize("name", ["feed.html", "alerts.html", f"topics/{TOPIC['id']}.html"])
+def test_each_feed_has_a_readable_page(page: Page, published: Published, name: str) -> None:
     now = datetime(2026, 6, 12, 10, 0, tzinfo=UTC)  # summer: Stockholm is UTC+2
     published.publish(alerts_scenario(now), now)
     page.goto(published.site.url("/" + name))
-    _xslt_or_skip(page)
     expect(page.locator("h1")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "sv"
     text = page.locator("main").inner_text()
     assert "Det här är ett nyhetsflöde" in text
     assert "Så här prenumererar du" in text
-    expect(page.get_by_label("Flödets adress")).to_have_value(published.site.url("/" + name))
-    assert "Kraftsamling mot våldet i Västernorrland" in text
-    assert "Länsstyrelsen antar en handlingsplan mot våld i nära relationer." in text
-    assert "12 juni 2026 kl. 10.00" in text  # published 08:00 UTC, in Stockholm time
-    assert "Nivå 1 – Information" in text
+    base = published.site.url("/" + name.removesuffix(".html"))
+    expect(page.get_by_label("Flödets adress")).to_have_value(base + ".rss")
+    if name != "alerts.html":
+        assert "Kraftsamling mot våldet i Västernorrland" in text
+        assert "Länsstyrelsen antar en handlingsplan mot våld i nära relationer." in text
+        assert "12 juni 2026 kl. 10.00" in text  # published 08:00 UTC, in Stockholm time
+        assert "Nivå 1 – Information" in text
     if not name.startswith("topics/"):
         assert "Kokningsrekommendation i Sundsvall" in text
-    base = published.site.url("/" + name.rsplit(".", 1)[0])
+        assert "Gäller: Sundsvall" in text
     expect(page.get_by_role("link", name="JSON Feed")).to_have_attribute("href", base + ".json")
+    expect(page.get_by_role("link", name="Atom", exact=True)).to_have_attribute(
+        "href", base + ".atom")
 
 
 # -- axe-core ----------------------------------------------------------------------------------
@@ -173,14 +151,24 @@ def test_axe_finds_nothing_serious_in_the_banner(
     page.get_by_role("button", name="3 till").click()  # every level on screen
     assert axe_violations(page) == []
     page.goto(published.site.url("/banner.html"))
-    page.locator("summary").click()
+    page.locator("summary.n").click()
+    for more in page.locator("article summary").all():
+        more.click()  # every "Visa mer" open
     assert axe_violations(page) == []
 
 
-def test_axe_finds_nothing_serious_in_the_feed_page(page: Page, published: Published) -> None:
-    published.publish(alerts_scenario(real_now()), real_now())
-    page.goto(published.site.url("/feed.atom"))
-    _xslt_or_skip(page)
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", ["index.html", "banner.html", "feed.html", "alerts.html",
+                                  f"topics/{TOPIC['id']}.html"])
+def test_axe_finds_nothing_serious_in_the_published_pages(
+    page: Page, published: Published, name: str, width: int
+) -> None:
+    now = real_now()
+    vma = alert_item("vma:1", Level.CRITICAL, "Viktigt meddelande till allmänheten", now,
+                     url="https://www.krisinformation.se/vma", source="vma", areas=("2281",))
+    published.publish([*alerts_scenario(now), vma], now)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(published.site.url("/" + name))
     assert axe_violations(page) == []
 
 
@@ -193,9 +181,9 @@ def test_the_axe_scan_reaches_into_the_banner(
     wait_marks(page, "loaded")
     page.evaluate(
         "() => { const s = document.createElement('style');"
-        " s.textContent = '.fb-text{color:#c8c8c8 !important}';"
+        " s.textContent = '.fb-lead{color:#c8c8c8 !important}';"
         " document.body.firstElementChild.shadowRoot.appendChild(s); }"
     )
     found = axe_violations(page)
     assert [v["id"] for v in found] == ["color-contrast"]
-    assert any("fb-text" in node for node in found[0]["nodes"])
+    assert any("fb-lead" in node for node in found[0]["nodes"])

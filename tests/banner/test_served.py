@@ -62,13 +62,41 @@ def test_banner_from_feeder_run_on_another_site(
     expect(page.locator(".fb-live")).to_contain_text("Kokningsrekommendation i Sundsvall")
 
 
-@pytest.mark.parametrize("name", ["feed.atom", f"topics/{TOPIC['id']}.rss"])
-def test_a_feed_opened_in_the_browser_is_a_page(page: Page, served: Served, name: str) -> None:
+FEED_URLS = [f"{name}.{ext}" for name in ("feed", "alerts", f"topics/{TOPIC['id']}")
+             for ext in ("rss", "atom")]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", FEED_URLS)
+def test_a_feed_opened_in_the_browser_is_a_page(
+    page: Page, served: Served, name: str, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
     response = page.goto(f"{served.url}/{name}")
-    assert response is not None
-    assert response.headers["content-type"].startswith("application/xml")
-    if page.evaluate("typeof XSLTProcessor") == "undefined":
-        pytest.skip("this Chromium has no XSLT any more (see docs/embed.md, 'Readable feeds')")
+    assert response is not None and response.status == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["vary"] == "Accept, Accept-Encoding"
+    # No XSLT, so no browser notice about it; a page of our own, rendered.
+    assert page.evaluate("document.querySelector('xslt-warning-banner')") is None
+    assert page.evaluate("document.contentType") == "text/html"
     expect(page.locator("h2#about")).to_have_text("Det här är ett nyhetsflöde")
-    expect(page.get_by_label("Flödets adress")).to_have_value(f"{served.url}/{name}")
-    expect(page.locator("ol.items")).to_contain_text("Kraftsamling mot våldet i Västernorrland")
+    base = f"{served.url}/{name.rsplit('.', 1)[0]}"
+    expect(page.get_by_label("Flödets adress")).to_have_value(base + ".rss")
+    if not name.startswith("alerts"):
+        expect(page.locator("ol.items")).to_contain_text(
+            "Kraftsamling mot våldet i Västernorrland")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
+    # A feed reader at the same address gets the feed.
+    reader = page.request.get(f"{served.url}/{name}",
+                              headers={"Accept": "application/rss+xml, application/atom+xml"})
+    assert reader.headers["content-type"].startswith(
+        "application/rss+xml" if name.endswith(".rss") else "application/atom+xml")
+
+
+def test_the_index_page_links_lead_to_pages_not_to_xml(page: Page, served: Served) -> None:
+    page.goto(served.url + "/")
+    page.get_by_role("link", name="RSS").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_text("Aktuellt i Västernorrlands län")
+    assert page.url.endswith("/feed.rss")
+    expect(page.locator("h2#about")).to_be_visible()

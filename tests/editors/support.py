@@ -101,6 +101,7 @@ def create_via_form(client: TestClient, **fields: str) -> str:
     """Post the admin form (FORM with ``fields``) as the signed-in editor; the new id."""
     r = client.post("/admin/new", data={**FORM, **fields}, follow_redirects=False)
     assert r.status_code == 303, r.text
-    assert r.headers["location"] == "/admin/?msg=created"
+    said = "draft" if fields.get("status") == "draft" else "published"
+    assert r.headers["location"] == f"/admin/?msg={said}"
     feeder: Feeder = client.app.state.context.feeder  # type: ignore[attr-defined]
     return feeder.notices()[0].id

@@ -37,9 +37,12 @@ def test_create_through_the_form_publishes_and_lists(
     assert item.areas == ("2281",)
     assert item.topics == ("handlingsplan-mot-vald",)
     assert banner_titles(config) == [FORM["title"]]
-    listing = client.get("/admin/?msg=created").text
-    assert "Meddelandet är sparat." in listing
-    assert FORM["title"] in listing and "Aktivt" in listing and "i bannern" in listing
+    listing = client.get("/admin/?msg=published").text
+    assert "Publicerat." in listing
+    assert FORM["title"] in listing and "Publicerad" in listing and "i bannern" in listing
+    assert "Sundsvall" in listing  # where it applies, by name
+    assert '<td data-label="Nivå">Gul varning</td>' in listing  # Swedish only
+    assert "(2 – notice)" not in listing and "published" not in listing
 
 
 def test_save_as_draft_is_not_published(client: TestClient, store: Store, config: Config) -> None:
@@ -47,7 +50,8 @@ def test_save_as_draft_is_not_published(client: TestClient, store: Store, config
     nid = create_via_form(client, status="draft")
     assert notices.get(store, nid).status == "draft"
     assert banner_titles(config) == []
-    assert "Utkast" in client.get("/admin/").text
+    listing = client.get("/admin/?msg=draft").text
+    assert "Utkast" in listing and "Sparat som utkast." in listing and "Publicerat" not in listing
 
 
 @pytest.mark.parametrize(
@@ -102,7 +106,7 @@ def test_editing_changes_only_what_was_changed(
     # a changed title is the only change
     r = client.post(f"/admin/notices/{nid}", data={**data, "title": "Vägarbete på E4"},
                     follow_redirects=False)
-    assert r.headers["location"] == "/admin/?msg=updated"
+    assert r.headers["location"] == "/admin/?msg=published"
     item = notices.get(store, nid)
     assert item.title == "Vägarbete på E4"
     assert notices.as_dict(item)["expires"] == created["expires"]
@@ -119,7 +123,7 @@ def test_withdraw_through_the_form(client: TestClient, store: Store, config: Con
     assert notices.get(store, nid).withdrawn
     assert banner_titles(config) == []
     page = client.get(f"/admin/notices/{nid}").text
-    assert "Återkallat" in page and "kan inte längre ändras" in page
+    assert "Återkallad" in page and "kan inte längre ändras" in page
 
 
 def test_unknown_notice_pages_are_404(client: TestClient) -> None:
@@ -188,11 +192,13 @@ def test_preview_reports_errors_in_swedish_and_stores_nothing(
     login(client)
     r = client.post("/admin/preview", json={"title": "", "level": "notice"})
     assert r.status_code == 200  # the preview worked; what it previews would be refused
-    assert r.json() == {"ok": False, "error": "Rubrik: måste fyllas i.", "field": "title"}
+    assert r.json() == {"ok": False, "error": "Rubrik: måste fyllas i.", "field": "title",
+                        "errors": [{"field": "title", "error": "Rubrik: måste fyllas i."}]}
     r = client.post("/admin/preview", json={"title": "x", "expires": "2001-01-01T00:00"})
-    assert r.json()["field"] == "expires" and not r.json()["ok"]
+    assert not r.json()["ok"]  # every error at once, in the form's order: no level chosen yet
+    assert [e["field"] for e in r.json()["errors"]] == ["level", "expires"]
     r = client.post("/admin/preview", json={"id": "notice:000000000000", "title": "x"})
-    assert r.json() == {"ok": False, "error": "Det finns inget sådant meddelande.", "field": "id"}
+    assert r.json()["error"] == "Det finns inget sådant meddelande." and r.json()["field"] == "id"
     r = client.post("/admin/preview", data={"title": "x"})
     assert r.status_code == 415 and not r.json()["ok"]
     r = client.post("/admin/preview", content=b"{", headers={"Content-Type": "application/json"})
@@ -223,5 +229,5 @@ def test_the_same_boxes_in_another_order_are_no_change(
     assert r.headers["location"] == "/admin/?msg=unchanged"
     r = client.post(f"/admin/notices/{nid}", data={**data, "areas": ["2262"]},
                     follow_redirects=False)
-    assert r.headers["location"] == "/admin/?msg=updated"
+    assert r.headers["location"] == "/admin/?msg=published"
     assert notices.get(store, nid).areas == ("2262",)

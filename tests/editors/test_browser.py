@@ -111,6 +111,15 @@ def test_log_in_write_with_preview_publish_and_log_out(page: Page, live: Live) -
     assert page.locator(".whoami").inner_text().startswith("Inloggad som anna")
     page.click("text=Nytt meddelande >> nth=0")
     page.wait_for_url(live.url + "/admin/new")
+    # an untouched form shows no error, only how the preview comes
+    page.wait_for_timeout(600)
+    assert page.locator("#preview-error").count() == 0
+    assert "Förhandsvisningen visas" in page.locator("#preview").inner_text()
+    assert page.locator("#level").input_value() == ""  # no level chosen for the editor
+    # a title alone: no error about the level not touched yet
+    page.fill("#title", "Vattenavstängning i Timrå")
+    page.locator("#preview .hint", has_text="rubrik och nivå").wait_for()
+    assert page.locator("#preview-error").count() == 0
 
     # the live preview follows the typing (admin.js -> /admin/preview)
     page.fill("#title", "Vattenavstängning i Timrå")
@@ -120,7 +129,8 @@ def test_log_in_write_with_preview_publish_and_log_out(page: Page, live: Live) -
     page.check("input[name=areas][value='2262']")
     banner_preview = page.locator("#preview-banner")
     banner_preview.locator("h2", has_text="Vattenavstängning i Timrå").wait_for()
-    assert "Nivå 3 – Gul varning" in banner_preview.inner_text()
+    assert "Gul varning" in banner_preview.inner_text()
+    assert "Gäller: Timrå" in banner_preview.inner_text()  # the municipality by name
     entry = page.locator("#preview-entry")
     assert "tisdag" in entry.inner_text()
     assert entry.locator("b").inner_text() == "tisdag"
@@ -133,8 +143,8 @@ def test_log_in_write_with_preview_publish_and_log_out(page: Page, live: Live) -
     assert live.banner_titles() == []  # previews publish nothing
 
     page.click("#publish")
-    page.wait_for_url(live.url + "/admin/?msg=created")
-    assert "Meddelandet är sparat." in page.locator(".message").inner_text()
+    page.wait_for_url(live.url + "/admin/?msg=published")
+    assert "Publicerat." in page.locator(".message").inner_text()
     row = page.locator("table.notices tbody tr").first
     assert "Vattenavstängning i Timrå" in row.inner_text() and "i bannern" in row.inner_text()
 
@@ -162,7 +172,7 @@ def test_edit_and_withdraw_in_the_browser(page: Page, live: Live, editors: Edito
     page.select_option("#level", "severe")
     page.locator("#preview-banner .level", has_text="Orange varning").wait_for()
     page.click("#publish")
-    page.wait_for_url(live.url + "/admin/?msg=updated")
+    page.wait_for_url(live.url + "/admin/?msg=published")
     assert live.get_json("/banner.json")["alert"]["level_name"] == "severe"
 
     page.on("dialog", lambda dialog: dialog.accept())  # the confirmation admin.js asks for
@@ -172,6 +182,7 @@ def test_edit_and_withdraw_in_the_browser(page: Page, live: Live, editors: Edito
     page.goto(live.url + f"/admin/audit?id={created['id']}")
     text = page.locator("ol.audit").inner_text()
     assert "petra återkallade" in text and "petra ändrade" in text and "tore skapade" in text
+    assert "Orange varning" in text and "severe" not in text  # values in Swedish
 
 
 @pytest.mark.parametrize(("host", "site"), [("127.0.0.1", "same-site"),
@@ -226,6 +237,7 @@ def test_the_admin_pages_run_no_inline_code_under_their_csp(page: Page, live: Li
         page.goto(live.url + path)
     page.goto(live.url + "/admin/new")
     page.fill("#title", "CSP-prov")
+    page.select_option("#level", "notice")
     page.locator("#preview-banner h2", has_text="CSP-prov").wait_for()
     assert violations == []
     # and an injected inline script is blocked by the policy
@@ -234,26 +246,73 @@ def test_the_admin_pages_run_no_inline_code_under_their_csp(page: Page, live: Li
     assert page.evaluate("() => window.__ran === true") is False
 
 
+ADMIN_PAGES = ("/admin/", "/admin/new", "/admin/audit")
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by .ci/run")
-def test_the_admin_pages_have_no_serious_accessibility_violations(
-    browser: Browser, live: Live
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_admin_pages_have_no_serious_accessibility_violations_nor_sideways_scrolling(
+    browser: Browser, live: Live, editors: Editors, width: int
 ) -> None:
-    context = browser.new_context(bypass_csp=True)  # to inject axe-core only
+    for n, title in enumerate(("Vattenavstängning i hela Sundsvalls tätort och på Alnön",
+                               "Skogsbrandsövning")):
+        live.api("POST", "/api/notices", editors.tokens["tore"],
+                 {"title": title, "level": "notice", "areas": ["2281", "2262"][: n + 1],
+                  "expires": iso_z(utcnow() + timedelta(days=2))})
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
     pg = context.new_page()
     try:
         pg.goto(live.url + "/admin/login")
         found: dict[str, list[str]] = {}
         found["/admin/login"] = _axe(pg)
+        wide: dict[str, int] = {"/admin/login": pg.evaluate("document.documentElement.scrollWidth")}
         pg.fill("#name", "anna")
         pg.fill("#password", PASSWORDS["anna"])
         pg.click("button[type=submit]")
         pg.wait_for_url(live.url + "/admin/")
-        for path in ("/admin/", "/admin/new", "/admin/audit"):
+        for path in ADMIN_PAGES:
             pg.goto(live.url + path)
             found[path] = _axe(pg)
+            wide[path] = pg.evaluate("document.documentElement.scrollWidth")
+        # the form with its preview, and with every error shown
+        pg.goto(live.url + "/admin/new")
+        pg.fill("#title", "Vattenavstängning i Timrå")
+        pg.select_option("#level", "warning")
+        pg.locator("#preview-banner").wait_for()
+        found["preview"] = _axe(pg)
+        pg.evaluate("document.getElementById('notice-form').noValidate = true")
+        pg.fill("#title", "")
+        pg.fill("#url", "javascript:alert(1)")
+        pg.click("#publish")
+        pg.locator("#form-error").wait_for()
+        found["errors"] = _axe(pg)
+        wide["errors"] = pg.evaluate("document.documentElement.scrollWidth")
         assert found == {path: [] for path in found}
+        assert wide == {path: width for path in wide}  # nothing wider than the screen
     finally:
         context.close()
+
+
+def test_every_error_of_the_form_is_shown_next_to_its_field(page: Page, live: Live) -> None:
+    _login(page, live)
+    page.goto(live.url + "/admin/new")
+    page.evaluate("document.getElementById('notice-form').noValidate = true")
+    page.fill("#url", "ftp://x")
+    page.fill("#expires", "2001-01-01T10:00")
+    page.click("#publish")
+    page.locator("#form-error").wait_for()
+    assert page.locator("#form-error li").all_inner_texts() == [
+        "Rubrik: måste fyllas i.", "Nivå: måste väljas.", "Upphör: ligger redan i det förflutna.",
+        "Länk: måste vara en webbadress som börjar med https:// eller http://, utan mellanslag,"
+        " citattecken, <, > eller `.",
+    ]
+    for name in ("title", "level", "expires", "url"):
+        field = page.locator(f"#{name}")
+        assert field.get_attribute("aria-invalid") == "true", name
+        assert field.get_attribute("aria-describedby") == f"{name}-error"
+        assert page.locator(f"#{name}-error").is_visible()
+    assert page.locator("#body-error").count() == 0
+    assert page.locator("#url").input_value() == "ftp://x"  # what was typed stays
 
 
 def _axe(pg: Page) -> list[str]:

@@ -17,10 +17,11 @@ from feeder.model import SourceStatus
 from feeder.publish import banner, plan, publish
 from feeder.store import Store
 from tests.builders import HOUR, NOW, ConfigFactory, fire_risk, make_item, scenario
+from tests.publish.support import without_own_script
 
 ALL_CLEAR = re.compile(r"(?i)inga (aktuella )?varningar")
-ALERT_KEYS = ["id", "level", "level_name", "title", "text", "url", "source", "starts",
-              "upcoming", "expires", "updated", "areas"]
+ALERT_KEYS = ["id", "level", "level_name", "title", "text", "lead", "blocks", "url", "url_text",
+              "source", "starts", "upcoming", "expires", "updated", "areas", "area_names"]
 
 
 @pytest.fixture
@@ -38,7 +39,9 @@ def load(path: Path) -> dict:
 
 def test_banner_json_shape(site: Path) -> None:
     doc = load(site / "banner.json")
-    assert list(doc) == ["region", "generated", "stale", "state", "sources", "alert", "alerts"]
+    assert list(doc) == ["region", "generated", "stale", "state", "sources", "municipalities",
+                         "alert", "alerts"]
+    assert doc["municipalities"]["2281"] == "Sundsvall" and len(doc["municipalities"]) == 7
     assert doc["region"] == "Västernorrlands län"
     assert doc["generated"] == "2026-06-12T10:00:00Z"
     assert doc["stale"] is False and doc["state"] == "ok"
@@ -58,13 +61,18 @@ def test_banner_json_shape(site: Path) -> None:
         "level_name": "notice",
         "title": "Risk för skogsbrand i Västernorrlands län",
         "text": "Det är mycket torrt i skog och mark och risken för brand är stor.",
+        "lead": "Det är mycket torrt i skog och mark och risken för brand är stor.",
+        "blocks": [{"type": "paragraph",
+                    "text": "Det är mycket torrt i skog och mark och risken för brand är stor."}],
         "url": "https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden",
+        "url_text": "Läs mer på SMHI:s webbplats",
         "source": "SMHI",
         "starts": "2026-06-12T07:00:00Z",
         "upcoming": False,
         "expires": "2026-06-12T18:00:00Z",
         "updated": "2026-06-12T07:00:00Z",
         "areas": ["2281"],
+        "area_names": ["Sundsvall"],
     }
 
 
@@ -75,7 +83,8 @@ def test_banner_json_holds_active_alerts_in_ladder_order(site: Path) -> None:
     assert storm["level"] == 3 and storm["level_name"] == "warning"
     assert storm["title"] == "Storm Hans närmar sig"
     assert storm["text"] == "Storm i kväll. klicka"  # plain text of the sanitised body
-    assert storm["url"] is None  # javascript: dropped
+    assert storm["url"] is None and storm["url_text"] is None  # javascript: dropped
+    assert storm["lead"] == "Storm i kväll."
     assert storm["expires"] is None
 
 
@@ -188,12 +197,19 @@ def test_banner_html_is_a_small_accessible_page(site: Path) -> None:
     parser.feed(page)
     tags = [t for t, _ in parser.tags]
     assert ("html", {"lang": "sv"}) in parser.tags
-    assert "script" not in tags and "img" not in tags
+    assert "img" not in tags
+    # one script, our own, only telling an embedding page its height
+    assert tags.count("script") == 1 and "postMessage({ feederBanner:" in page
+    assert "<script src" not in page
     assert all(not any(k.startswith("on") for k in attrs) for _, attrs in parser.tags)
-    # the level as visible text, not colour alone, highest first
-    assert page.index("Nivå 3 – Gul varning") < page.index("Nivå 2 – Meddelande")
-    assert "Storm Hans närmar sig" in page and "Källa: SMHI" in page
-    assert "Gäller till 12 juni 2026 kl. 20.00" in page  # Europe/Stockholm
+    # the level as visible text (and its number), not colour alone, highest first
+    assert page.index('<span class="level">Gul varning</span>') < page.index(
+        '<span class="level">Meddelande</span>')
+    assert '<article class="alert level-3" data-level="3"' in page
+    assert "Storm Hans närmar sig" in page and page.count("Källa: SMHI") == 1
+    assert "Läs mer på SMHI:s webbplats" in page
+    # Europe/Stockholm, with the weekday; the municipality by its name
+    assert "Gäller: Sundsvall, till fredag 12 juni kl. 20.00" in page
     assert "javascript:" not in page and "onerror" not in page
     assert len(page.encode()) < 20_000
 
@@ -203,7 +219,7 @@ def test_banner_html_escapes_every_value(cfg: Config) -> None:
                      body="<p>a &lt;b&gt; c</p>", url='https://x.se/"onmouseover="alert(1)')
     shown = plan.make([evil], {}, cfg, NOW)
     assert [e.item.id for e in shown.banner] == ["notice:x"]
-    page = banner.render_html(replace(shown, region='Län <i>"')).decode()
+    page = without_own_script(banner.render_html(replace(shown, region='Län <i>"')).decode())
     assert "<script" not in page and "<i>" not in page
     assert 'onmouseover="' not in page
     assert re.search(r"a &lt;b&gt; c", page)

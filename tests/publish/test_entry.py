@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from feeder.ladder import Level
 from feeder.publish import entry
+from feeder.timeutil import swedish
 from tests.builders import HOUR, NEWS_URL, NOW, fire_risk, make_item, news
 
 
@@ -63,8 +64,10 @@ def test_a_scheduled_notice_is_dated_from_its_start() -> None:
 
 
 def test_weekday_time_at_the_edges_of_the_calendar() -> None:
-    assert entry.weekday_time(datetime(9999, 12, 31, 23, 59, tzinfo=UTC)).startswith("fredag 31")
-    assert entry.weekday_time(datetime(1, 1, 1, tzinfo=UTC)).startswith("måndag 1 januari 1 kl.")
+    assert swedish(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), weekday=True).startswith(
+        "fredag 31")
+    assert swedish(datetime(1, 1, 1, tzinfo=UTC), weekday=True).startswith(
+        "måndag 1 januari 1 kl.")
 
 
 def test_hostile_body_and_links_are_neutralised() -> None:

@@ -85,7 +85,11 @@ def test_atom_links_ids_authors_and_dates(site: Path) -> None:
     assert seconds(fire.updated_parsed) == ts(NOW - 3 * HOUR)
     assert "Källa: SMHI" in fire.content[0].value
     assert fire.content[0].type == "text/html"
-    assert [(t.term, t.label) for t in fire.tags] == [("notice", "Nivå 2 – Meddelande")]
+    assert fire.content[0].value.count("Källa: SMHI") == 1
+    assert "Gäller: Sundsvall." in fire.content[0].value
+    # the level, and the municipality it concerns by name
+    assert [(t.term, t.label) for t in fire.tags] == [("notice", "Nivå 2 – Meddelande"),
+                                                      ("Sundsvall", "Sundsvall")]
     article = by_title["Kraftsamling mot våldet i Västernorrland"]
     assert article.id == NEWS_URL and article.author == "Länsstyrelsen"
     assert {t.term for t in article.tags} == {"info", TOPIC_ID}
@@ -120,7 +124,7 @@ def test_rss_channel_guid_and_credit(site: Path) -> None:
     assert fire.author == "SMHI"  # dc:creator
     assert "Källa: SMHI" in fire.description
     assert seconds(fire.published_parsed) == ts(NOW - 3 * HOUR)
-    assert [t.term for t in fire.tags] == ["Nivå 2 – Meddelande"]
+    assert [t.term for t in fire.tags] == ["Nivå 2 – Meddelande", "Sundsvall"]
     root = etree.fromstring((site / "feed.rss").read_bytes())
     permalink = {g.text: g.get("isPermaLink") for g in root.findall("channel/item/guid")}
     assert permalink[NEWS_URL] == "true"  # the guid is the item's URL

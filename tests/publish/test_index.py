@@ -49,10 +49,14 @@ def test_sections_and_alerts(page: tuple[str, Page]) -> None:
     text = " ".join(parsed.text)
     for heading in ("Aktuella varningar och meddelanden", "Senaste", "Prenumerera", "Källor"):
         assert heading in text
+    # for residents: subscribing first, then the alerts, the latest, the sources
+    assert raw.index("Prenumerera") < raw.index("Aktuella varningar") < raw.index(
+        "<h2>Senaste") < raw.index("<h2>Källor")
     current = raw[raw.index("Aktuella varningar"):raw.index("<h2>Senaste")]
     assert current.index("Storm Hans närmar sig") < current.index("Risk för skogsbrand")
+    assert "Gäller: Sundsvall, till fredag 12 juni kl. 20.00" in current
     assert "Vattenbrist" not in current  # withdrawn: not current
-    latest = raw[raw.index("<h2>Senaste"):raw.index("<h2>Prenumerera")]
+    latest = raw[raw.index("<h2>Senaste"):raw.index("<h2>Källor")]
     assert "Avslutad: Vattenbrist i Ånge" in latest
     assert "Kraftsamling mot våldet i Västernorrland" in latest
 
@@ -62,7 +66,13 @@ def test_subscribe_links_to_every_feed(page: tuple[str, Page]) -> None:
     for name in ("feed", "alerts", f"topics/{TOPIC_ID}"):
         for ext in ("rss", "atom", "json"):
             assert f"{name}.{ext}" in parsed.links
+        assert f"{name}.html" in parsed.links  # the feed's page: what it is, how to subscribe
     assert "banner.json" in parsed.links and "banner.html" in parsed.links
+
+
+def test_developer_documentation_is_not_on_the_residents_page(page: tuple[str, Page]) -> None:
+    raw, _ = page
+    assert "_feeder" not in raw and "level_name" not in raw
 
 
 def test_source_status_in_stockholm_time(page: tuple[str, Page]) -> None:

@@ -13,8 +13,8 @@ from tests.builders import NOW, TOPIC_ID, scenario
 
 NAMES = sorted(
     [f"{name}.{ext}" for name in ("feed", "alerts", f"topics/{TOPIC_ID}")
-     for ext in ("rss", "atom", "json")]
-    + ["banner.json", "banner.html", "index.html", "banner.js", "feed.xsl"]
+     for ext in ("rss", "atom", "json", "html")]
+    + ["banner.json", "banner.html", "index.html", "banner.js"]
 )
 
 

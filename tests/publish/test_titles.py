@@ -64,7 +64,7 @@ def test_a_stored_title_is_published_as_it_is_in_every_output(
         assert item["title"] == TITLE, name
     banner = json.loads((out / "banner.json").read_bytes())
     assert banner["alert"]["title"] == TITLE
-    assert texts(out / "banner.html", "h2") == [TITLE]
+    assert texts(out / "banner.html", "h2") == [f"Gul varning {TITLE}"]  # the level first
     assert TITLE in texts(out / "index.html", "h3")
     for name in ("banner.html", "index.html"):
         raw = (out / name).read_text(encoding="utf-8")

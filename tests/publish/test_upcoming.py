@@ -60,14 +60,18 @@ def test_upcoming_enters_the_banner_then_begins_without_a_poll(
     (shown,) = banner(out)["alerts"]
     assert (shown["id"], shown["upcoming"], shown["starts"]) == (
         "smhi:200-22", True, "2026-06-13T16:00:00Z")
-    assert f"Från {WHEN}" in page(out, "banner.html")
-    assert f'Från <time datetime="2026-06-13T16:00:00Z">{WHEN}</time>' in page(out, "index.html")
+    # where and when on one line (fire_risk concerns Sundsvall), as banner.js writes it
+    said = f"Gäller: Sundsvall, från {WHEN} till söndag 14 juni kl. 06.00"
+    assert said in page(out, "banner.html") and said in page(out, "index.html")
+    assert f'Från <time datetime="2026-06-13T16:00:00Z">{WHEN}</time>' in page(out, "alerts.html")
 
     begun = publish(db, cfg, ONSET)
     assert "banner.json" in begun.changed and begun.next_change == ONSET + 12 * HOUR
     (shown,) = banner(out)["alerts"]
     assert shown["upcoming"] is False
-    assert "Från " not in page(out, "banner.html") and "Från " not in page(out, "index.html")
+    for name in ("banner.html", "index.html", "alerts.html"):
+        assert f"från {WHEN}" not in page(out, name).lower(), name
+    assert "Gäller: Sundsvall, till söndag 14 juni kl. 06.00" in page(out, "banner.html")
     # The feeds still say when it began: the entry did not change at its onset.
     assert "Gäller från" in page(out, "alerts.rss")
     assert "feed.atom" not in begun.changed
