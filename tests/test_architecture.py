@@ -16,6 +16,7 @@ WRAPPED = {
     "requests": {"feeder.fetch"},
     "bs4": {"feeder.sources.news_parser"},
     "uvicorn": {"feeder.server"},
+    "httptools": {"feeder.server"},
     "jinja2": {"feeder.editors.pages"},
     "nh3": {"feeder.text"},
     "yaml": {"feeder.config"},
