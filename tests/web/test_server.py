@@ -1,8 +1,6 @@
-"""feeder.server (tested here, beside the web app it serves) against hostile and careless clients, on loopback: silent and slow connections,
-the connection cap, oversized heads and bodies, and the fast path answering exactly as ASGI does.
-
-The site fixtures (published stand-in files, the real app on a free port) are the web tests'.
-"""
+"""feeder.server (tested here, beside the web app it serves) against hostile and careless
+clients, on loopback: silent and slow connections, the connection cap, oversized heads and
+bodies, and the fast path answering exactly as ASGI does."""
 
 from __future__ import annotations
 
