@@ -30,15 +30,13 @@ log = logging.getLogger("feeder.daemon")
 
 def setup_logging(level: int = logging.INFO) -> None:
     """One line per event on stderr. Under systemd (``$JOURNAL_STREAM``) journald adds the time,
-    elsewhere the line carries it. Does nothing to a logging setup the caller already made,
-    except quieting APScheduler's per-job chatter (our jobs log their own lines)."""
+    elsewhere the line carries it. Does nothing to a logging setup the caller already made."""
     root = logging.getLogger()
     if not root.handlers:
         fmt = "%(levelname)s %(name)s: %(message)s"
         if not os.environ.get("JOURNAL_STREAM"):
             fmt = "%(asctime)s " + fmt
         logging.basicConfig(level=level, stream=sys.stderr, format=fmt)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def build(feeder: Feeder) -> tuple[Scheduler, OutputCache]:
