@@ -33,6 +33,7 @@ timeout. At most one scheduler runs per process.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -246,10 +247,8 @@ class Scheduler:
         pool = self._pool
         if pool is None or self._stopping.is_set():
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # the pool is shutting down
             pool.submit(fn, *args)
-        except RuntimeError:  # the pool is shutting down
-            pass
 
     # ----------------------------------------------------------------------------- polling
 
