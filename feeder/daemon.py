@@ -1,6 +1,8 @@
 """``feeder run``: the scheduler and the web server in one process, until SIGTERM/SIGINT.
 
-``run(config) -> int`` is what the CLI calls. It builds the :class:`~feeder.app.Feeder` (the
+``run(config) -> int`` is what the CLI calls. It first binds ``server.host:server.port`` (a taken
+port or an address that is not this machine's ends it there, with a message naming the keys,
+before any upstream is polled: a restart loop must not hammer SMHI), then builds the :class:`~feeder.app.Feeder` (the
 store, the fetcher), checks every published ``.gz`` twin against its file (a crash between the
 two writes must not leave nginx serving an old one: :func:`feeder.publish.repair`), loads the
 standing notices of config.yaml, takes the feeder's scheduler
@@ -13,14 +15,16 @@ to report.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import socket
 import sys
 
 from . import __version__, server
 from .app import Feeder
 from .config import Config
-from .errors import FeederError
+from .errors import ConfigError, FeederError
 from .publish import repair
 from .scheduler import Scheduler
 from .web import OutputCache, create_app
@@ -45,9 +49,38 @@ def build(feeder: Feeder) -> tuple[Scheduler, OutputCache]:
     return feeder.scheduler(), OutputCache.for_config(feeder.config)
 
 
+FIXED_BY_CONFIG = (errno.EADDRNOTAVAIL, errno.EACCES, errno.EAFNOSUPPORT)
+"""Errors of binding that will not go away by themselves: a config error (exit 2, which the
+systemd unit does not restart on). A taken port may free up: exit 1, restarted."""
+
+
+def listen(config: Config) -> socket.socket:
+    """The listening socket of ``server.host:server.port``, or a clear error naming them."""
+    where = f"{config.server.host}:{config.server.port}"
+    try:
+        return server.bind(config.server.host, config.server.port)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {where}: {exc.strerror}", "server.host") from exc
+    except OSError as exc:
+        message = f"cannot listen on {where}: {exc.strerror or exc}"
+        if exc.errno in FIXED_BY_CONFIG:
+            raise ConfigError(message, "server.host") from exc
+        if exc.errno == errno.EADDRINUSE:
+            message += " (another process holds server.port)"
+        raise FeederError(message) from exc
+
+
 def run(config: Config) -> int:
     """Poll, publish and serve until SIGTERM/SIGINT; 0 after a clean stop."""
     setup_logging()
+    sock = listen(config)  # before anything touches an upstream
+    try:
+        return _run(config, sock)
+    finally:
+        sock.close()
+
+
+def _run(config: Config, sock: socket.socket) -> int:
     scheduler: Scheduler | None = None
     with Feeder(config) as feeder:
         try:
@@ -65,7 +98,7 @@ def run(config: Config) -> int:
             app = create_app(feeder, service=scheduler, cache=cache)
             log.info("feeder %s serving %s on http://%s:%d/", __version__,
                      config.storage.output_dir, config.server.host, config.server.port)
-            return server.serve(app, config.server.host, config.server.port)
+            return server.serve(app, config.server.host, config.server.port, sock=sock)
         finally:
             if scheduler is not None:
                 scheduler.stop()  # already joined by the lifespan, unless uvicorn was forced out
