@@ -3,11 +3,11 @@
 ``run(config) -> int`` is what the CLI calls. It first binds ``server.host:server.port`` (a taken
 port or an address that is not this machine's ends it there, with a message naming the keys,
 before any upstream is polled: a restart loop must not hammer SMHI), then builds the
-:class:`~feeder.app.Feeder` (the store, the fetcher), checks every published ``.gz`` twin against its file (a crash between the
-two writes must not leave nginx serving an old one: :func:`feeder.publish.repair`), loads the
-standing notices of config.yaml, takes the feeder's scheduler
-(polls, publishes) and the web app (the published files from memory, ``/healthz``, the routes
-other modules add) and serves on ``server.host:server.port``. The web app's lifespan starts the
+:class:`~feeder.app.Feeder` (the store, the fetcher), checks every published ``.gz`` twin
+against its file (a crash between the two writes must not leave nginx serving an old one:
+:func:`feeder.publish.repair`), loads the standing notices of config.yaml, takes the feeder's
+scheduler (polls, publishes) and the web app (the published files from memory, ``/healthz``, the
+routes other modules add) and serves on the bound socket. The web app's lifespan starts the
 scheduler and, on a stop signal, joins it before the process exits 0. Errors before anything runs
 (a database that cannot be opened) propagate as :class:`~feeder.errors.FeederError` for the CLI
 to report.
