@@ -131,7 +131,7 @@ async def respond(entry: Entry, scope: Scope, send: Send) -> None:
     """Answer a GET/HEAD (anything else: 405) for a published file from precomputed parts."""
     method = scope["method"]
     if method != "GET" and method != "HEAD":
-        await send_error(send, 405, "method not allowed", {"Allow": "GET, HEAD"})
+        await send_error(send, 405, "method not allowed", {"Allow": "GET, HEAD"}, scope=scope)
         return
     fresh, use_gzip, browser = choose(entry, scope["headers"])
     if fresh:
