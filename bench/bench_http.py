@@ -5,7 +5,8 @@ Requests per second for /banner.json and /feed.atom, "200 gzip" (Accept-Encoding
 and from nginx (one worker, the site of docs/nginx-feeder.conf) serving the same output_dir.
 Same load tool for both (wrk when installed, else a small Python keep-alive client), same run,
 interleaved rounds, medians. On a machine with two or more CPUs the server runs on CPU 1 and the
-load tool on CPU 0. Target (issue 5): feeder >= 0.33 x nginx on every row.
+load tool on CPU 0. Target (issue 17): feeder >= 0.5 x nginx on every row. (`apt-get install wrk`:
+the Python client is slower than both servers, so its ratios flatter feeder.)
 
 Memory: the machinery of `feeder run` (its scheduler jobs, store, fetcher, publisher, output cache
 and web server, built by feeder.daemon) polls a local SMHI-like upstream 1,000 times (the warning
@@ -65,6 +66,7 @@ BODY = (
     "<p>Läs mer på <a href=\"https://www.lansstyrelsen.se/vasternorrland\">webbplatsen</a>.</p>"
 )
 SERVER_CPU, LOAD_CPU = 1, 0
+TARGET = 0.5
 
 
 def pinned(cpu: int) -> Callable[[], None] | None:
@@ -223,17 +225,20 @@ def wrk(port: int, path: str, headers: dict[str, str], seconds: float, connectio
 
 
 async def _client(port: int, request: bytes, stop: float, counts: list[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.monotonic() < stop:
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            match = re.search(rb"(?i)content-length:\s*(\d+)", head)
-            if match and not head.startswith((b"HTTP/1.1 304", b"HTTP/1.0 304")):
-                await reader.readexactly(int(match.group(1)))
-            counts[0] += 1
-    finally:
-        writer.close()
+    while time.monotonic() < stop:  # a new connection when the server closes one (nginx
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)  # after 1000)
+        try:
+            while time.monotonic() < stop:
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                match = re.search(rb"(?i)content-length:\s*(\d+)", head)
+                if match and not head.startswith((b"HTTP/1.1 304", b"HTTP/1.0 304")):
+                    await reader.readexactly(int(match.group(1)))
+                counts[0] += 1
+        except (asyncio.IncompleteReadError, ConnectionError):
+            continue
+        finally:
+            writer.close()
 
 
 def python_load(port: int, path: str, headers: dict[str, str], seconds: float,
@@ -262,7 +267,8 @@ def http_bench(args: argparse.Namespace) -> bool:
     load = wrk if WRK else python_load
     print(f"load tool: {'wrk (1 thread)' if WRK else 'Python asyncio keep-alive client'}, "
           f"{args.connections} connections, {args.seconds:g} s per run, {args.rounds} rounds, "
-          f"median; CPUs: {os.cpu_count()}")
+          f"median; CPUs: {os.cpu_count()}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     ok = True
     with tempfile.TemporaryDirectory(prefix="feeder-bench-") as tmp:
         folder = Path(tmp)
@@ -299,8 +305,8 @@ def http_bench(args: argparse.Namespace) -> bool:
                     rows.append((path, case, f, n, f / n))
         print(f"\n{'path':<14}{'case':<10}{'feeder run':>12}{'nginx':>12}{'ratio':>8}  target")
         for path, case, f, n, ratio in rows:
-            verdict = "ok" if ratio >= 0.33 else "BELOW 0.33"
-            ok = ok and ratio >= 0.33
+            verdict = "ok" if ratio >= TARGET else f"BELOW {TARGET}"
+            ok = ok and ratio >= TARGET
             print(f"{path:<14}{case:<10}{f:>10,.0f}/s{n:>10,.0f}/s{ratio:>8.2f}  {verdict}")
     return ok
 
