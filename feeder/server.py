@@ -165,7 +165,10 @@ class GuardedProtocol(HttpToolsProtocol):
     """[count, time of the last warning], shared by the server's connections."""
 
     phase = NEW
-    since = 0.0
+    mark = 0
+    """Counts phase changes; the sweeper notes when it last saw it move (no clock per request)."""
+    seen_mark = -1
+    seen_at = 0.0
     head_bytes = 0
     body_bytes = 0
 
@@ -173,7 +176,6 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.since = self.loop.time()
         if len(self.connections) > self.cap:
             transport.write(REFUSED)
             transport.close()
@@ -194,9 +196,10 @@ class GuardedProtocol(HttpToolsProtocol):
             self.head_bytes += len(data)
         try:
             self.parser.feed_data(data)
-        except httptools.HttpParserCallbackError:
-            if not self.transport.is_closing():
-                raise
+        except httptools.HttpParserCallbackError as exc:
+            if not self.transport.is_closing():  # answered and closed already: _Stop
+                log.error("error while reading a request: %r", exc.__context__ or exc)
+                self.send_400_response("Invalid HTTP request received.")
             return
         except httptools.HttpParserError:
             if self.transport.is_closing():
@@ -223,12 +226,16 @@ class GuardedProtocol(HttpToolsProtocol):
         self.cycle = ANSWERED
 
     def sweep(self, now: float) -> None:
-        """Close the connection if it has been silent, slow or idle for too long."""
+        """Close the connection if it has been silent, slow or idle for too long (called about
+        once a second: a limit holds to within that)."""
+        if self.mark != self.seen_mark:  # it moved since the last sweep (or is new)
+            self.seen_mark, self.seen_at = self.mark, now
+            return
         if self.phase == BUSY or self.transport is None or self.transport.is_closing():
             return
         limit = IDLE_TIMEOUT if self.phase == NEW else (
             HEAD_TIMEOUT if self.phase == HEAD else KEEP_ALIVE)
-        if now - self.since > limit:
+        if now - self.seen_at >= limit:
             self.transport.close()
 
     # ------------------------------------------------------------------ parser callbacks
@@ -237,7 +244,8 @@ class GuardedProtocol(HttpToolsProtocol):
         # As uvicorn's, but the ASGI scope is made only for a request that goes through ASGI
         # (:meth:`_scope`): the fast path needs the URL and the headers only.
         self._unset_keepalive_if_required()
-        self.phase, self.since = HEAD, self.loop.time()
+        self.phase = HEAD
+        self.mark += 1
         self.body_bytes = 0
         self.url = b""
         self.expect_100_continue = False
@@ -258,11 +266,11 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self.phase = BUSY
-        size = len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers)
-        self.head_bytes = 0
-        if size > MAX_HEAD:
+        self.mark += 1
+        if len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers) > MAX_HEAD:
             self._close_with(HEAD_TOO_LARGE)
             raise _Stop
+        self.head_bytes = 0
         length = self.parser.get_method() not in (b"GET", b"HEAD") and self._content_length()
         if length and length > MAX_BODY:
             self._close_with(BODY_TOO_LARGE)
@@ -316,7 +324,8 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.write(b"".join(parts))
             self.transport.write(body)
         self.server_state.total_requests += 1
-        self.phase, self.since = KEPT, self.loop.time()
+        self.phase = KEPT
+        self.mark += 1
         return True
 
     def on_body(self, body: bytes) -> None:
@@ -329,7 +338,8 @@ class GuardedProtocol(HttpToolsProtocol):
         super().on_body(body)
 
     def on_response_complete(self) -> None:
-        self.phase, self.since = KEPT, self.loop.time()
+        self.phase = KEPT
+        self.mark += 1
         super().on_response_complete()
 
 
