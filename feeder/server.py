@@ -146,6 +146,10 @@ class _Answered:
 
 ANSWERED: Any = _Answered()
 
+_tail: list[Any] = [None, b"\r\n"]
+"""(uvicorn's default headers list, those lines and the blank line as bytes): recomputed only
+when uvicorn replaces the list (every second, for the date)."""
+
 # Phases of a connection, for the timeouts.
 NEW, KEPT, HEAD, BUSY = 0, 1, 2, 3
 
@@ -170,6 +174,9 @@ class GuardedProtocol(HttpToolsProtocol):
     seen_mark = -1
     seen_at = 0.0
     head_bytes = 0
+    """Bytes received while the current head was incomplete (bounds memory before it is)."""
+    head_size = 0
+    """The current head's size: URL, header names and values (the 431 check)."""
     body_bytes = 0
 
     # ------------------------------------------------------------------ connection
@@ -250,6 +257,15 @@ class GuardedProtocol(HttpToolsProtocol):
         self.url = b""
         self.expect_100_continue = False
         self.headers = []
+        self.head_size = 0
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        # As uvicorn's, counting the head's size as it goes.
+        self.head_size += len(name) + len(value) + 4
+        name = name.lower()
+        if name == b"expect" and value.lower() == b"100-continue":
+            self.expect_100_continue = True
+        self.headers.append((name, value))
 
     def _scope(self) -> None:
         self.scope = {  # type: ignore[typeddict-item]
@@ -267,7 +283,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.phase = BUSY
         self.mark += 1
-        if len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers) > MAX_HEAD:
+        if self.head_size + len(self.url) > MAX_HEAD:
             self._close_with(HEAD_TOO_LARGE)
             raise _Stop
         self.head_bytes = 0
@@ -312,16 +328,14 @@ class GuardedProtocol(HttpToolsProtocol):
             return False
         head, body = answer
         self.cycle = ANSWERED
-        date = self.server_state.default_headers
-        parts = [head]
-        for name, value in date:
-            parts += [name, b": ", value, b"\r\n"]
-        parts.append(b"\r\n")
+        defaults = self.server_state.default_headers  # the date, replaced every second
+        if _tail[0] is not defaults:
+            _tail[0] = defaults
+            _tail[1] = b"".join(n + b": " + v + b"\r\n" for n, v in defaults) + b"\r\n"
         if len(body) < 32768:
-            parts.append(body)
-            self.transport.write(b"".join(parts))
+            self.transport.write(b"".join((head, _tail[1], body)))
         else:
-            self.transport.write(b"".join(parts))
+            self.transport.write(head + _tail[1])
             self.transport.write(body)
         self.server_state.total_requests += 1
         self.phase = KEPT
