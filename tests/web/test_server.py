@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -330,3 +330,33 @@ def test_a_head_request_on_the_fast_path_has_no_body(site: Site) -> None:
         data = sock.recv(1 << 20)
     first, _, rest = data.partition(b"\r\n\r\n")
     assert first.startswith(b"HTTP/1.1 200") and rest.startswith(b"HTTP/1.1 200")
+
+
+# ------------------------------------------------------------------------------- streaming
+
+
+def test_a_long_streaming_response_is_never_cut_by_the_timeouts(
+    quick: None, site_config: Config, published: dict[str, bytes]
+) -> None:
+    """What Server-Sent Events need: a response streaming longer than every timeout."""
+    import asyncio
+
+    from starlette.requests import Request
+    from starlette.responses import StreamingResponse
+    from starlette.routing import Route
+
+    async def events(request: Request) -> StreamingResponse:
+        async def gen() -> AsyncIterator[bytes]:
+            for n in range(8):
+                yield f"data: {n}\n\n".encode()
+                await asyncio.sleep(0.4)  # 3.2 s in all: past IDLE, HEAD and KEEP_ALIVE
+
+        return StreamingResponse(gen(), media_type="text/event-stream")
+
+    with Feeder(site_config) as feeder, BackgroundServer(
+            create_app(feeder, extra_routes=[Route("/events", events)])) as server:
+        with socket.create_connection((server.host, server.port), timeout=5) as sock:
+            sock.sendall(get("/events"))
+            reply = Replies(sock).next()
+    assert status_of(reply) == 200
+    assert all(f"data: {n}".encode() in reply for n in range(8))
