@@ -354,9 +354,9 @@ def test_a_long_streaming_response_is_never_cut_by_the_timeouts(
         return StreamingResponse(gen(), media_type="text/event-stream")
 
     with Feeder(site_config) as feeder, BackgroundServer(
-            create_app(feeder, extra_routes=[Route("/events", events)])) as server:
-        with socket.create_connection((server.host, server.port), timeout=5) as sock:
-            sock.sendall(get("/events"))
-            reply = Replies(sock).next()
+            create_app(feeder, extra_routes=[Route("/events", events)])) as server, \
+            socket.create_connection((server.host, server.port), timeout=5) as sock:
+        sock.sendall(get("/events"))
+        reply = Replies(sock).next()
     assert status_of(reply) == 200
     assert all(f"data: {n}".encode() in reply for n in range(8))
