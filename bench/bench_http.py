@@ -6,8 +6,9 @@ and from nginx (one worker, the site of docs/nginx-feeder.conf) serving the same
 Same load tool for both (wrk when installed, else a small Python keep-alive client), same run,
 interleaved rounds, medians; also each server's CPU time per request (from /proc), whose ratio
 depends less on other work on the machine than the rates do. On a machine with two or more CPUs
-the server runs on CPU 1 and the load tool on CPU 0. Target (issue 17): feeder >= 0.5 x nginx on every row. (`apt-get install wrk`:
-the Python client is slower than both servers, so its ratios flatter feeder.)
+the server runs on CPU 1 and the load tool on CPU 0. Target (issue 17): feeder >= 0.5 x nginx
+on every row. (`apt-get install wrk`: the Python client is slower than both servers, so its
+ratios flatter feeder.)
 
 Memory: the machinery of `feeder run` (its scheduler jobs, store, fetcher, publisher, output cache
 and web server, built by feeder.daemon) polls a local SMHI-like upstream 1,000 times (the warning
