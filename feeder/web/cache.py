@@ -4,12 +4,16 @@ Only names on the allow-list are ever looked up: the product's output names, one
 configured topic under ``topics/`` and top-level stylesheets (``*.xsl``, ``*.css``). A request
 path is never joined onto the folder, so there is no path to traverse.
 
-Each lookup costs one ``stat``. When the file's (inode, size, mtime) differ from what is held,
-the file is read again (and its ``.gz`` sibling), so what another ``feeder`` process published
-meanwhile is served at once. Everything a response needs is computed at load time: the identity
+Each lookup costs one ``stat`` (not following a link). When the file's (inode, size, mtime)
+differ from what is held, the file is read again (and its ``.gz`` sibling), so what another
+``feeder`` process published meanwhile is served at once. Only regular files inside the folder
+are served (:func:`read_inside`): a symbolic link at any level below ``output_dir``, a FIFO, a
+socket or a device named like an output is refused without being read, so nothing here can
+leak a file from elsewhere or block the event loop. Everything a response needs is computed at load time: the identity
 and gzip bytes, a strong ETag per representation, Last-Modified and the complete header lists.
 Nothing is compressed per request; if the publisher's ``.gz`` is missing or does not match the
-file (caught between two renames), the bytes are compressed once here instead.
+file (caught between two renames), the bytes are compressed once here instead. The responses
+are also kept as HTTP/1.1 bytes (``Entry.raw``) for the server's fast path.
 """
 
 from __future__ import annotations
