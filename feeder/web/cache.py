@@ -11,9 +11,9 @@ are served (:func:`read_inside`): a symbolic link at any level below ``output_di
 socket or a device named like an output is refused without being read, so nothing here can
 leak a file from elsewhere or block the event loop. Everything a response needs is computed at
 load time: the identity and gzip bytes, a strong ETag per representation, Last-Modified and the
-complete header lists. Nothing is compressed per request; if the publisher's ``.gz`` is missing or does not match the
-file (caught between two renames), the bytes are compressed once here instead. The responses
-are also kept as HTTP/1.1 bytes (``Entry.raw``) for the server's fast path.
+complete header lists. Nothing is compressed per request; if the publisher's ``.gz`` is missing
+or does not match the file (caught between two renames), the bytes are compressed once here
+instead. The responses are also kept as HTTP/1.1 bytes (``Entry.raw``) for the server's fast path.
 """
 
 from __future__ import annotations
