@@ -296,8 +296,7 @@ class GuardedProtocol(HttpToolsProtocol):
             self._close_with(HEAD_TOO_LARGE)
             raise _Stop
         self.head_bytes = 0
-        length = self.parser.get_method() not in (b"GET", b"HEAD") and self._content_length()
-        if length and length > MAX_BODY:
+        if self._content_length() > MAX_BODY:  # whatever the method: never read it
             self._close_with(BODY_TOO_LARGE)
             raise _Stop
         if self.fast is not None and self._fast():
@@ -307,11 +306,11 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _content_length(self) -> int:
         for name, value in self.headers:
-            if name == b"content-length":
+            if name == b"content-length":  # digits only, below 2**64: httptools checked
                 try:
                     return int(value)
                 except ValueError:
-                    return 0
+                    return MAX_BODY + 1
         return 0
 
     def _fast(self) -> bool:
@@ -358,9 +357,10 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_body(self, body: bytes) -> None:
         self.body_bytes += len(body)
-        if self.body_bytes > MAX_BODY and not self.cycle.response_complete:
-            self.cycle.disconnected = True
-            self.cycle.message_event.set()
+        if self.body_bytes > MAX_BODY:  # a chunked body grown too large: stop reading it
+            if not self.cycle.response_complete:
+                self.cycle.disconnected = True
+                self.cycle.message_event.set()
             self.transport.close()
             return
         super().on_body(body)

@@ -360,3 +360,9 @@ def test_a_long_streaming_response_is_never_cut_by_the_timeouts(
         reply = Replies(sock).next()
     assert status_of(reply) == 200
     assert all(f"data: {n}".encode() in reply for n in range(8))
+
+
+def test_a_get_declaring_a_huge_body_is_413_too(site: Site) -> None:
+    with connect(site) as sock:
+        sock.sendall(b"GET /banner.json HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\n")
+        assert status_of(read_all(sock, 3)) == 413
