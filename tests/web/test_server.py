@@ -4,6 +4,7 @@ bodies, and the fast path answering exactly as ASGI does."""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -15,7 +16,7 @@ from feeder.app import Feeder
 from feeder.config import Config
 from feeder.server import BackgroundServer
 from feeder.web import create_app
-from tests.web.support import Site
+from tests.web.support import Site, write_output
 
 
 def connect(site: Site) -> socket.socket:
@@ -366,3 +367,40 @@ def test_a_get_declaring_a_huge_body_is_413_too(site: Site) -> None:
     with connect(site) as sock:
         sock.sendall(b"GET /banner.json HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\n")
         assert status_of(read_all(sock, 3)) == 413
+
+
+def test_a_repeated_request_gets_the_current_file(site: Site) -> None:
+    """The same request bytes again skip the parser, never the answer: a new version is served
+    at once, a 304 turns into a 200 when the file changed."""
+    request = get("/feed.rss", "Accept-Encoding: gzip")
+    with connect(site) as sock:
+        replies = Replies(sock)
+        for _ in range(3):
+            sock.sendall(request)
+            first = replies.next()
+            time.sleep(0.05)  # one request per read
+        write_output(site.root, "feed.rss", b"<rss><!-- ny version --></rss>" * 50)
+        sock.sendall(request)
+        changed = replies.next()
+    assert status_of(first) == status_of(changed) == 200
+    assert _headers(first)[b"etag"] != _headers(changed)[b"etag"]
+    assert gzip.decompress(changed.split(b"\r\n\r\n", 1)[1]).startswith(b"<rss><!-- ny")
+
+
+def test_a_body_that_looks_like_a_known_request_is_read_as_a_body(site: Site) -> None:
+    known = get("/banner.json")
+    with connect(site) as sock:
+        replies = Replies(sock)
+        for _ in range(2):
+            sock.sendall(known)
+            assert status_of(replies.next()) == 200
+            time.sleep(0.05)
+        sock.sendall(b"POST /api/notices HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                     b"\r\nContent-Length: " + str(len(known)).encode() + b"\r\n\r\n")
+        time.sleep(0.2)
+        sock.sendall(known)  # the body, in a read of its own
+        reply = replies.next()
+        assert status_of(reply) in (400, 401)  # the API's answer to that POST, not a banner
+        sock.settimeout(0.5)
+        with pytest.raises((TimeoutError, ConnectionError)):
+            replies.next()  # nothing more: no second answer
