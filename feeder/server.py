@@ -26,8 +26,9 @@ is answered in the protocol itself, below ASGI: the app's ``fast_answer(method, 
 lines and the body, and they are written with the ``date`` line in one call, with no ASGI scope,
 task or message. A request that arrives as exactly the bytes of one answered this way before
 (a client or a proxy repeating itself, alone in its read, without a body, while the parser is
-between requests) is not parsed again (:data:`_seen`); its answer is still decided afresh. Everything else (and a request on a connection whose writes are paused, or that
-is not kept alive) goes through ASGI as usual. Measured with ``bench/bench_http.py`` (wrk, one
+between requests) is not parsed again (:data:`_seen`); its answer is still decided afresh.
+Everything else (and a request on a connection whose writes are paused, or that is not kept
+alive) goes through ASGI as usual. Measured with ``bench/bench_http.py`` (wrk, one
 thread, 32 connections; each server on CPU 1, wrk on CPU 0, of a two-core machine shared with
 other work, load average 2 to 4), requests per second and the ratio to nginx (one worker, same
 files):
