@@ -28,27 +28,31 @@ task or message. A request that arrives as exactly the bytes of one answered thi
 (a client or a proxy repeating itself, alone in its read, without a body, while the parser is
 between requests) is not parsed again (:data:`_seen`); its answer is still decided afresh.
 Everything else (and a request on a connection whose writes are paused, or that is not kept
-alive) goes through ASGI as usual. Measured with ``bench/bench_http.py`` (wrk, one
-thread, 32 connections; each server on CPU 1, wrk on CPU 0, of a two-core machine shared with
-other work, load average 2 to 4), requests per second and the ratio to nginx (one worker, same
+alive) goes through ASGI as usual. Measured with ``bench/bench_http.py`` (wrk, one thread, 32
+connections; each server on CPU 1, wrk on CPU 0, of a two-core machine shared with
+other work, load average about 2), requests per second and the ratio to nginx (one worker, same
 files):
 
 ==================  ======================  ====================  ====================
-row                 ASGI path (before)      fast path, run A      fast path, run B
+row                 ASGI path (before)      fast path (B)         final (C)
 ==================  ======================  ====================  ====================
-banner.json gzip    12,800 / 33,600 (0.38)  48,400 / 67,700 0.71  41,700 / 67,900 0.61
-banner.json 304     14,400 / 73,700 (0.20)  26,200 / 45,100 0.58  23,700 / 34,100 0.69
-feed.atom gzip      18,300 / 64,000 (0.29)  24,400 / 32,300 0.76  16,700 / 32,800 0.51
-feed.atom 304       19,200 / 82,100 (0.23)  25,500 / 39,600 0.64  30,900 / 37,600 0.82
+banner.json gzip    12,800 / 33,600 (0.38)  41,700 / 67,900 0.61  62,600 / 69,900 0.90
+banner.json 304     14,400 / 73,700 (0.20)  23,700 / 34,100 0.69  57,300 / 75,200 0.76
+feed.atom gzip      18,300 / 64,000 (0.29)  16,700 / 32,800 0.51  56,400 / 60,800 0.93
+feed.atom 304       19,200 / 82,100 (0.23)  30,900 / 37,600 0.82  60,000 / 69,500 0.86
 ==================  ======================  ====================  ====================
 
-CPU time per request (less moved by other load): 23 to 26 us for feeder, 14 to 16 us for nginx
-(ratio 0.53 to 0.69). The levers measured: uvicorn's ASGI path with httptools and uvloop (the
-"before" column; already on both); Granian 2.8 (Rust, ASGI, one worker) serving the same app's
-ASGI path gave 14,500 / 18,900 / 16,000 / 24,300 against this fast path's 33,000 / 26,300 /
-25,400 / 31,900 in one interleaved run, and has no connection cap, no idle timeout for a kept-alive
-connection and no body limit of its own, and runs its workers in child processes: so uvicorn
-stays, extended here. Published files at the lowest level did what a faster server could not.
+B: the fast path alone (what any mix of requests gets; another run gave 0.58 to 0.76). C: with
+the repeated-request shortcut, which wrk's identical requests always take; CPU time per request
+14 to 18 us for feeder, 12 to 17 us for nginx. More runs and the details: docs/deploy.md.
+
+The levers measured: uvicorn's ASGI path with httptools and uvloop (the "before" column; both
+were already on); Granian 2.8 (Rust, ASGI, one worker) serving the same app's ASGI path gave
+14,500 / 18,900 / 16,000 / 24,300 against the fast path's (B) 33,000 / 26,300 / 25,400 / 31,900
+in one interleaved run, and it has no connection cap, no idle timeout for a kept-alive
+connection and no body limit of its own, and runs its workers in child processes. So uvicorn
+stays, extended here: answering published files at the lowest level did what a faster server
+could not.
 
 Uvicorn re-raises the signal that stopped it once its own shutdown (including the app's lifespan,
 which joins the scheduler) is done, so that the default handler would kill the process with it.
