@@ -178,7 +178,7 @@ class Feeder:
         """The background jobs of ``feeder run`` (not started): every enabled source polled on its
         interval, a publish after each poll and at every next change. While it runs, changes
         publish through it."""
-        from .scheduler import Scheduler  # APScheduler only where something is scheduled
+        from .scheduler import Scheduler  # threads only where something is scheduled
 
         self._scheduler = Scheduler(
             {name: self.config.sources[name].interval for name in self.sources},

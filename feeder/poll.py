@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from .config import Config
 from .errors import FeederError, SourceError
 from .fetch import Fetcher
+from .model import SourceState
 from .sources import PollContext, Source
 from .store import Store
 from .timeutil import iso_z, utcnow
@@ -55,6 +56,18 @@ def backoff_delay(
     return max(float(interval), rng.uniform(ceiling / 2, ceiling))
 
 
+def backoff_until(state: SourceState, now: datetime, backoff_max: int) -> datetime | None:
+    """Until when a failing source is left alone: its stored ``retry_at``, but never more than
+    ``backoff_max`` seconds after the failed attempt that set it; None (poll now) when that
+    attempt lies ahead of ``now``: the wall clock was stepped back since (or had been ahead),
+    so the stored moments say nothing about how long to wait."""
+    if state.retry_at is None:
+        return None
+    if state.last_attempt is None or state.last_attempt > now:
+        return None
+    return min(state.retry_at, state.last_attempt + timedelta(seconds=backoff_max))
+
+
 def poll_source(
     source: Source,
     store: Store,
@@ -72,9 +85,10 @@ def poll_source(
     name = source.name
     state = store.source_state(name)
     outcome = PollOutcome(source=name, ok=False)
-    if respect_backoff and state.retry_at is not None and now < state.retry_at:
+    until = backoff_until(state, now, config.http.backoff_max) if respect_backoff else None
+    if until is not None and now < until:
         outcome.skipped = True
-        outcome.error = f"backing off until {iso_z(state.retry_at)} after: {state.last_error}"
+        outcome.error = f"backing off until {iso_z(until)} after: {state.last_error}"
         _log(outcome)
         return outcome
     known = {item.id: item for item in store.items(name)}
@@ -127,7 +141,8 @@ def _fail(
     interval = source.config.interval
     delay = backoff_delay(failures, interval, config.http.backoff_max)
     if retry_after is not None:
-        delay = max(delay, min(retry_after, float(config.http.backoff_max)))
+        delay = max(delay, retry_after)
+    delay = min(delay, float(config.http.backoff_max))  # whatever the interval or the upstream
     # The first failure is retried at the next regular poll; backoff starts with the second.
     retry_at = now + timedelta(seconds=delay) if failures > 1 or retry_after else None
     store.record_failure(outcome.source, now, reason, retry_at=retry_at)

@@ -1,7 +1,10 @@
-"""feeder's background jobs on APScheduler: the only module that imports APScheduler.
+"""feeder's background jobs, on the monotonic clock.
 
-- One job per enabled source, every ``interval`` seconds with jitter, ``max_instances=1``,
-  ``coalesce=True`` and ``misfire_grace_time`` half the interval; the first run at start-up.
+- One job per enabled source, every ``interval`` seconds, each period drawn with jitter (up to a
+  tenth of the interval, at most :data:`MAX_JITTER` s, either way), so that the polls of many
+  installations drift apart instead of hitting an upstream in step; the first run at start-up.
+  A source's polls never overlap: a run that falls due while the previous one still runs is
+  skipped (coalesced), and the next is planned from now.
 - After every poll, a publish.
 - A one-off publish at the ``next_change`` the last publish reported (the next expiry, start or
   stale moment), re-armed after every publish, so an alert leaves the banner on time even when
@@ -9,30 +12,37 @@
 - :meth:`Scheduler.publish_now` for other code (the notice API): publishes at once, in the
   caller's thread, and re-arms.
 
+**Time.** Intervals are measured on the monotonic clock, which the wall clock's steps (an NTP
+correction, an operator's ``date -s``, a VM resumed) do not move: polling goes on at its pace
+whatever the wall clock does. The one-off publish is due at a wall-clock moment (an alert's end);
+the loop compares the two clocks at least every :data:`CHECK_EVERY` seconds, and when the wall
+clock stepped by more than :data:`JUMP_TOLERANCE` it logs the step and re-arms that publish from
+the wall clock's new reading (a step forward past an alert's end publishes at once). Backoff
+moments stored in the database are wall-clock times: :mod:`feeder.poll` never waits longer than
+``http.backoff_max`` from the current reading, however far ahead a stored ``retry_at`` is.
+
 Every job catches and logs every exception: a failing source or publish never stops the
-scheduler. Publishes never overlap (one lock); a source's polls never overlap (one lock per
-source); polls of different sources may run side by side (the store serialises its writes). On
-:meth:`Scheduler.stop` no new job starts, a poll waiting between two requests (the news
-source's politeness delay) is abandoned before its next request without storing anything, and
-running jobs are joined, so a stop takes at most about one request timeout. At most one
-scheduler runs per process.
+scheduler. Publishes never overlap (one lock); polls of different sources may run side by side
+(the store serialises its writes). On :meth:`Scheduler.stop` no new job starts, a poll waiting
+between two requests (the news source's politeness delay) is abandoned before its next request
+without storing anything, and running jobs are joined, so a stop takes at most about one request
+timeout. At most one scheduler runs per process.
+
+(APScheduler, used before, plans on the wall clock: stepped back an hour, it waited an hour.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
-
-from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import-untyped]
-from apscheduler.jobstores.base import JobLookupError  # type: ignore[import-untyped]
-from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
-from apscheduler.triggers.date import DateTrigger  # type: ignore[import-untyped]
-from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
 from .timeutil import iso_z
 
@@ -44,13 +54,16 @@ MIN_REARM = timedelta(seconds=1)
 RETRY_PUBLISH = timedelta(seconds=60)
 """After a failed publish, try again this much later."""
 MAX_JITTER = 30.0
-PUBLISH_INSTANCES = 3
-"""The publish job re-arms itself under the same id while still running: a second instance
-must not be refused (a refused one-off job is dropped). The publish lock serialises them."""
+CHECK_EVERY = 5.0
+"""Seconds between two comparisons of the wall clock with the monotonic clock (at most)."""
+JUMP_TOLERANCE = 2.0
+"""A disagreement between the clocks above this many seconds is a step of the wall clock."""
 
 Sleep = Callable[[float], None]
 PollFunction = Callable[[str, Sleep], Any]
 """``poll(source_name, sleep)``: poll one source and store what it found."""
+WallClock = Callable[[], datetime]
+Monotonic = Callable[[], float]
 
 
 class PublishOutcome(Protocol):
@@ -75,8 +88,20 @@ def jitter_for(interval: int) -> float:
     return min(interval / 10, MAX_JITTER)
 
 
-def grace_for(interval: int) -> int:
-    return max(1, interval // 2)
+def next_period(interval: int, rng: random.Random) -> float:
+    """Seconds until a source's next poll: ``interval`` ± its jitter, drawn anew each time (the
+    phase wanders, so installations started together drift apart)."""
+    jitter = jitter_for(interval)
+    return max(1.0, interval + rng.uniform(-jitter, jitter))
+
+
+@dataclass
+class _PollJob:
+    name: str
+    interval: int
+    due: float
+    """Monotonic time of the next run."""
+    running: bool = False
 
 
 class Scheduler:
@@ -90,7 +115,9 @@ class Scheduler:
         *,
         on_published: Callable[[PublishOutcome], None] | None = None,
         poll_at_start: bool = True,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: WallClock = lambda: datetime.now(UTC),
+        monotonic: Monotonic = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
         self.intervals = dict(intervals)
         self._poll = poll
@@ -98,21 +125,31 @@ class Scheduler:
         self._on_published = on_published
         self._poll_at_start = poll_at_start
         self._clock = clock
+        self._mono = monotonic
+        self._rng = rng or random.Random()
         self._poll_locks = {name: threading.Lock() for name in self.intervals}
         self._publish_lock = threading.Lock()
         self._stopping = threading.Event()
-        self._sched: BackgroundScheduler | None = None
-        self._arm_lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._jobs: dict[str, _PollJob] = {}
+        self._publish_due: float | None = None
+        """Monotonic time of the armed one-off publish (None: nothing armed)."""
+        self._offset = 0.0
+        """Wall clock minus monotonic clock, in seconds, when last compared."""
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self.publish_at: datetime | None = None
-        """When the armed one-off publish runs (None: nothing armed)."""
+        """When the armed one-off publish runs, by the wall clock (None: nothing armed)."""
         self.polls = 0
         self.publishes = 0
+        self.clock_steps = 0
+        """Steps of the wall clock seen (each re-armed the publish)."""
 
     # ----------------------------------------------------------------------------- lifecycle
 
     @property
     def running(self) -> bool:
-        return self._sched is not None and not self._stopping.is_set()
+        return self._thread is not None and not self._stopping.is_set()
 
     def start(self) -> None:
         """Start the jobs: a publish and a poll of every source now, then on their intervals."""
@@ -122,48 +159,96 @@ class Scheduler:
                 raise RuntimeError("a feeder scheduler is already running in this process")
             _active = self
         self._stopping.clear()
-        sched = BackgroundScheduler(
-            timezone=UTC,
-            executors={"default": ThreadPoolExecutor(max_workers=len(self.intervals) + 2)},
-            job_defaults={"coalesce": True, "max_instances": 1},
-        )
-        now = self._clock()
-        sched.add_job(self._publish_job, DateTrigger(run_date=now, timezone=UTC),
-                      id=PUBLISH_AT_JOB, name="publish", misfire_grace_time=None,
-                      max_instances=PUBLISH_INSTANCES)
-        for name, interval in self.intervals.items():
-            first: dict[str, Any] = {"next_run_time": now} if self._poll_at_start else {}
-            # (An explicit next_run_time=None would add the job paused.)
-            sched.add_job(
-                self._poll_job,
-                IntervalTrigger(seconds=interval, jitter=jitter_for(interval), timezone=UTC),
-                args=[name],
-                id=f"poll-{name}",
-                name=f"poll {name}",
-                misfire_grace_time=grace_for(interval),
-                **first,
-            )
-        self._sched = sched
-        self.publish_at = now
-        sched.start()
+        now = self._mono()
+        self._offset = self._wall_offset(now)
+        self._jobs = {
+            name: _PollJob(name, interval, now if self._poll_at_start
+                           else now + next_period(interval, self._rng))
+            for name, interval in self.intervals.items()
+        }
+        self._pool = ThreadPoolExecutor(max_workers=len(self.intervals) + 2,
+                                        thread_name_prefix="feeder-job")
+        with self._cond:
+            self._publish_due = now
+            self.publish_at = self._clock()
+        self._thread = threading.Thread(target=self._loop, name="feeder-scheduler", daemon=True)
+        self._thread.start()
         plan = ", ".join(f"{name} every {sec}s" for name, sec in self.intervals.items())
         log.info("scheduler started: %s", plan or "no sources")
 
     def stop(self) -> None:
         """Stop starting jobs, abandon polls between requests, and wait for running jobs."""
         global _active
-        with self._arm_lock:  # from here on no job touches APScheduler (see _arm)
+        with self._cond:
             self._stopping.set()
-            sched, self._sched = self._sched, None
-        if sched is not None:
-            # Nothing due any more, so APScheduler's loop cannot race its own shutdown over a
-            # one-off job; then wait for the running jobs.
-            sched.remove_all_jobs()
-            sched.shutdown(wait=True)
+            self._cond.notify_all()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
             log.info("scheduler stopped")
+        with self._cond:
+            self._publish_due = None
+            self.publish_at = None
         with _active_lock:
             if _active is self:
                 _active = None
+
+    # ----------------------------------------------------------------------------- the loop
+
+    def _wall_offset(self, mono: float) -> float:
+        return self._clock().timestamp() - mono
+
+    def _loop(self) -> None:
+        with self._cond:
+            while not self._stopping.is_set():
+                now = self._mono()
+                self._check_clock(now)
+                for job in self._jobs.values():
+                    if job.due <= now:
+                        self._fire_poll(job, now)
+                if self._publish_due is not None and self._publish_due <= now:
+                    self._publish_due = None
+                    self._submit(self._publish_job)
+                dues = [job.due for job in self._jobs.values()]
+                if self._publish_due is not None:
+                    dues.append(self._publish_due)
+                wait = min([CHECK_EVERY, *(due - now for due in dues)])
+                self._cond.wait(max(0.0, wait))
+
+    def _check_clock(self, mono: float) -> None:
+        """Re-arm the publish at its wall-clock moment when the wall clock stepped."""
+        offset = self._wall_offset(mono)
+        step = offset - self._offset
+        self._offset = offset
+        if abs(step) <= JUMP_TOLERANCE:
+            return
+        self.clock_steps += 1
+        log.warning("the wall clock stepped by %+.0f s; polls keep their pace, the publish at"
+                    " the next change is re-armed", step)
+        if self.publish_at is not None and self._publish_due is not None:
+            self._publish_due = self._due_for(self.publish_at, mono)
+
+    def _due_for(self, when: datetime, mono: float) -> float:
+        """The monotonic time at which the wall clock should read ``when``."""
+        return mono + (when - self._clock()).total_seconds()
+
+    def _fire_poll(self, job: _PollJob, now: float) -> None:
+        job.due = max(job.due + next_period(job.interval, self._rng), now + 1.0)
+        if job.running:
+            log.warning("poll source=%s skipped: the previous poll is still running", job.name)
+            return
+        job.running = True
+        self._submit(self._poll_job, job)
+
+    def _submit(self, fn: Callable[..., None], *args: Any) -> None:
+        pool = self._pool
+        if pool is None or self._stopping.is_set():
+            return
+        with contextlib.suppress(RuntimeError):  # the pool is shutting down
+            pool.submit(fn, *args)
 
     # ----------------------------------------------------------------------------- polling
 
@@ -181,19 +266,23 @@ class Scheduler:
         self.publish_now()
         return outcome
 
-    def _poll_job(self, name: str) -> None:
-        if self._stopping.is_set():
-            return
+    def _poll_job(self, job: _PollJob) -> None:
         try:
-            with self._poll_locks[name]:
-                self._poll(name, self.sleep)
-                self.polls += 1
-        except PollAbandoned:
-            log.info("poll source=%s abandoned: feeder is stopping", name)
-            return
-        except Exception:
-            log.exception("poll source=%s crashed", name)
-        self._publish_job()
+            if self._stopping.is_set():
+                return
+            try:
+                with self._poll_locks[job.name]:
+                    self._poll(job.name, self.sleep)
+                    self.polls += 1
+            except PollAbandoned:
+                log.info("poll source=%s abandoned: feeder is stopping", job.name)
+                return
+            except Exception:
+                log.exception("poll source=%s crashed", job.name)
+            self._publish_job()  # also when stopping: what the poll stored goes out
+        finally:
+            with self._cond:
+                job.running = False
 
     # ----------------------------------------------------------------------------- publishing
 
@@ -219,43 +308,35 @@ class Scheduler:
             self._arm(self._clock() + RETRY_PUBLISH)
 
     def _arm(self, when: datetime | None) -> None:
-        """(Re)place the one-off publish job at ``when``; None removes it.
-
-        Under ``_arm_lock``, which :meth:`stop` takes to flip ``_stopping``: APScheduler's
-        ``shutdown(wait=True)`` holds its job-store lock while it joins running jobs, so a job
-        calling ``add_job`` then would deadlock it. Once stopping, jobs leave APScheduler alone.
-        """
-        with self._arm_lock:
-            sched = self._sched
-            if sched is None or self._stopping.is_set():
+        """(Re)place the one-off publish at the wall-clock moment ``when``; None removes it."""
+        with self._cond:
+            if self._thread is None or self._stopping.is_set():
                 return
             if when is None:
-                self.publish_at = None
-                with contextlib.suppress(JobLookupError):
-                    sched.remove_job(PUBLISH_AT_JOB)
+                self.publish_at = self._publish_due = None
                 return
             when = max(when, self._clock() + MIN_REARM)
             self.publish_at = when
-            sched.add_job(self._publish_job, DateTrigger(run_date=when, timezone=UTC),
-                          id=PUBLISH_AT_JOB, name="publish", replace_existing=True,
-                          misfire_grace_time=None, max_instances=PUBLISH_INSTANCES)
-            log.debug("next publish at %s", iso_z(when))
+            self._publish_due = self._due_for(when, self._mono())
+            self._cond.notify_all()
+        log.debug("next publish at %s", iso_z(when))
 
     # ----------------------------------------------------------------------------- introspection
 
     def jobs(self) -> dict[str, JobInfo]:
         """The scheduled jobs by id (``poll-<source>``, ``publish-at``); empty when stopped."""
-        sched = self._sched
-        if sched is None:
+        if self._thread is None:
             return {}
-        out: dict[str, JobInfo] = {}
-        for job in sched.get_jobs():
-            trigger = job.trigger
-            interval = trigger.interval.total_seconds() if isinstance(
-                trigger, IntervalTrigger) else None
-            jitter = trigger.jitter if isinstance(trigger, IntervalTrigger) else None
-            out[job.id] = JobInfo(job.id, job.next_run_time, interval, jitter,
-                                  job.max_instances, job.coalesce, job.misfire_grace_time)
+        with self._cond:
+            mono, wall = self._mono(), self._clock()
+            out = {
+                f"poll-{job.name}": JobInfo(
+                    f"poll-{job.name}", wall + timedelta(seconds=job.due - mono),
+                    job.interval, jitter_for(job.interval))
+                for job in self._jobs.values()
+            }
+            if self._publish_due is not None and self.publish_at is not None:
+                out[PUBLISH_AT_JOB] = JobInfo(PUBLISH_AT_JOB, self.publish_at, None, None)
         return out
 
 
@@ -263,8 +344,6 @@ class Scheduler:
 class JobInfo:
     id: str
     next_run_time: datetime | None
+    """By the wall clock (polls: their monotonic due time, read on the wall clock now)."""
     interval: float | None
     jitter: float | None
-    max_instances: int
-    coalesce: bool
-    misfire_grace_time: int | None

@@ -21,3 +21,12 @@ def config(tmp_path: Path) -> Config:
 def store(config: Config) -> Iterator[Store]:
     with Store(config.storage.database) as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def fresh_kdf_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with the sign-in hashing budget of a process just started (the budget
+    is per process: without this, one test's sign-ins would use up the next one's)."""
+    from feeder.editors import accounts
+
+    monkeypatch.setattr(accounts, "BUDGET", accounts.KdfBudget())

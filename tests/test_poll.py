@@ -236,6 +236,53 @@ def test_retry_after_is_capped_at_backoff_max(env: SmhiEnv) -> None:
     assert env.store.source_state("smhi").retry_at == NOW + timedelta(seconds=900)
 
 
+# --------------------------------------------------------------------------------- clock steps
+
+
+def _fail_twice(env: SmhiEnv, at: datetime) -> datetime:
+    """Two failed polls at ``at`` (the second sets a retry_at); that retry_at."""
+    for _ in range(2):
+        env.serve(b"oops", status=500)
+        env.poll(now=at)
+    retry_at = env.store.source_state("smhi").retry_at
+    assert retry_at is not None and retry_at > at
+    return retry_at
+
+
+def test_a_clock_stepped_back_does_not_stop_polling(env: SmhiEnv) -> None:
+    _fail_twice(env, NOW)
+    env.serve("ibww_empty.json")
+    made = env.requests_made()
+    outcome = env.poll(now=NOW - timedelta(hours=1))  # the wall clock stepped back an hour
+    assert outcome.ok and not outcome.skipped and env.requests_made() == made + 1
+
+
+def test_a_retry_at_set_while_the_clock_was_ahead_is_not_waited_for(env: SmhiEnv) -> None:
+    _fail_twice(env, NOW + timedelta(days=30))  # the clock had jumped a month ahead
+    env.serve("ibww_empty.json")
+    assert env.poll(now=NOW + timedelta(minutes=1)).ok
+
+
+def test_a_stored_retry_at_is_clamped_to_backoff_max(env: SmhiEnv) -> None:
+    env.store.record_failure("smhi", NOW, "HTTP 503", retry_at=NOW + timedelta(days=30))
+    env.serve("ibww_empty.json")
+    skipped = env.poll(now=NOW + timedelta(seconds=899))
+    assert skipped.skipped and skipped.error is not None
+    assert "backing off until 2026-06-12T10:15:00Z" in skipped.error  # NOW + backoff_max
+    assert env.poll(now=NOW + timedelta(seconds=900)).ok
+
+
+def test_retry_at_is_never_further_than_backoff_max(tmp_path: Path, httpserver: HTTPServer
+                                                    ) -> None:
+    """Even when the interval is longer than backoff_max."""
+    env = SmhiEnv(tmp_path, httpserver, interval=3600, stale_after=7200)
+    try:
+        retry_at = _fail_twice(env, NOW)
+        assert retry_at <= NOW + timedelta(seconds=900)
+    finally:
+        env.close()
+
+
 # --------------------------------------------------------------------------------- staleness
 
 

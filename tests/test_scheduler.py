@@ -1,4 +1,5 @@
-"""feeder.scheduler on the real APScheduler, with recording poll and publish functions.
+"""feeder.scheduler with recording poll and publish functions (real threads and time; the wall
+clock faked where it steps).
 
 The daemon-level behaviour with a real upstream (a scheduled poll reaching the served banner, a
 publish at an expiry, SIGTERM) is in tests/test_daemon.py.
@@ -7,6 +8,8 @@ publish at an expiry, SIGTERM) is in tests/test_daemon.py.
 from __future__ import annotations
 
 import logging
+import random
+import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -102,16 +105,14 @@ def make() -> Iterator[Callable[..., tuple[Scheduler, Recorder]]]:
         sched.stop()
 
 
-def test_one_job_per_source_with_jitter_grace_and_single_instance(make) -> None:  # type: ignore[no-untyped-def]
+def test_one_job_per_source_with_jitter(make) -> None:  # type: ignore[no-untyped-def]
     sched, _ = make({"smhi": 120, "lansstyrelsen": 900}, poll_at_start=False)
     sched.start()
     jobs = sched.jobs()
     assert set(jobs) - {"publish-at"} == {"poll-smhi", "poll-lansstyrelsen"}
     smhi, news = jobs["poll-smhi"], jobs["poll-lansstyrelsen"]
-    assert (smhi.interval, smhi.jitter, smhi.misfire_grace_time) == (120, 12, 60)
-    assert (news.interval, news.jitter, news.misfire_grace_time) == (900, 30, 450)
-    for job in (smhi, news):
-        assert job.max_instances == 1 and job.coalesce is True
+    assert (smhi.interval, smhi.jitter) == (120, 12)
+    assert (news.interval, news.jitter) == (900, 30)
     now = datetime.now(UTC)
     assert smhi.next_run_time is not None
     assert timedelta(seconds=100) < smhi.next_run_time - now <= timedelta(seconds=132)
@@ -283,3 +284,101 @@ def test_one_scheduler_per_process(make) -> None:  # type: ignore[no-untyped-def
     first.stop()
     second.start()
     assert second.running
+
+
+# ------------------------------------------------------------------------------- jitter
+
+
+def test_each_period_is_drawn_within_the_jitter() -> None:
+    rng = random.Random(7)
+    periods = [scheduler_mod.next_period(120, rng) for _ in range(2000)]
+    assert min(periods) >= 108 and max(periods) <= 132
+    assert len({round(p, 3) for p in periods}) > 1900  # drawn anew each time
+    assert abs(statistics.mean(periods) - 120) < 1  # the interval stays the average
+    again = random.Random(7)
+    assert [scheduler_mod.next_period(120, again) for _ in range(2000)] == periods
+
+
+def test_installations_started_together_drift_apart() -> None:
+    """Two installations started in the same second: their polls do not stay in step."""
+    phases = []
+    for seed in (1, 2):
+        rng = random.Random(seed)
+        phases.append([sum(scheduler_mod.next_period(120, rng) for _ in range(n))
+                       for n in (1, 10, 100)])
+    gaps = [abs(a - b) for a, b in zip(*phases, strict=True)]
+    assert gaps[-1] > 12  # more than one jitter apart after 100 polls
+    assert gaps == sorted(gaps) or gaps[-1] > gaps[0]
+
+
+def test_the_first_poll_without_poll_at_start_is_jittered(make) -> None:  # type: ignore[no-untyped-def]
+    firsts = []
+    for seed in (1, 2):
+        sched, _ = make({"smhi": 100}, poll_at_start=False, rng=random.Random(seed))
+        sched.start()
+        job = sched.jobs()["poll-smhi"]
+        assert job.next_run_time is not None
+        firsts.append((job.next_run_time - datetime.now(UTC)).total_seconds())
+        sched.stop()
+    assert all(88 <= f <= 111 for f in firsts)
+    assert abs(firsts[0] - firsts[1]) > 0.01
+
+
+# ------------------------------------------------------------------------------- clock steps
+
+
+class SteppedClock:
+    """The wall clock, stepped by the test (the real clock is never changed)."""
+
+    def __init__(self) -> None:
+        self.shift = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+
+@pytest.fixture
+def quick_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scheduler_mod, "CHECK_EVERY", 0.1)
+
+
+def test_polls_go_on_when_the_wall_clock_steps_back(make, quick_checks) -> None:  # type: ignore[no-untyped-def]
+    clock = SteppedClock()
+    sched, rec = make({"smhi": 1}, clock=clock)
+    sched.start()
+    assert wait_for(lambda: rec.count("polled") >= 1)
+    clock.shift = -timedelta(hours=1)
+    before = rec.count("polled")
+    assert wait_for(lambda: rec.count("polled") >= before + 3, timeout=6)
+    assert sched.clock_steps == 1
+
+
+def test_a_step_forward_past_the_next_change_publishes_at_once(make, quick_checks) -> None:  # type: ignore[no-untyped-def]
+    clock = SteppedClock()
+    rec = Recorder()
+    rec.next_changes = [clock() + timedelta(seconds=60), None]
+    sched, rec = make({"smhi": 3600}, rec, poll_at_start=False, clock=clock)
+    sched.start()
+    assert wait_for(lambda: rec.count("publish") == 1)
+    clock.shift = timedelta(hours=1)  # the alert's end is now in the past
+    t0 = time.monotonic()
+    assert wait_for(lambda: rec.count("publish") == 2, timeout=5)
+    assert time.monotonic() - t0 < 3
+
+
+def test_a_step_back_rearms_the_next_change_at_its_wall_clock_moment(make, quick_checks) -> None:  # type: ignore[no-untyped-def]
+    clock = SteppedClock()
+    rec = Recorder()
+    at = clock() + timedelta(seconds=2)
+    rec.next_changes = [at, None]
+    sched, rec = make({"smhi": 3600}, rec, poll_at_start=False, clock=clock)
+    sched.start()
+    assert wait_for(lambda: rec.count("publish") == 1)
+    clock.shift = -timedelta(hours=1)  # the alert ends in an hour and 2 s by the clock now
+    time.sleep(3.5)
+    assert rec.count("publish") == 1
+    assert sched.publish_at == at
+    due = sched.jobs()["publish-at"].next_run_time
+    assert due == at
+    clock.shift = timedelta(0)  # stepped back again: due at once
+    assert wait_for(lambda: rec.count("publish") == 2, timeout=5)

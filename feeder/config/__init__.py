@@ -34,11 +34,11 @@ from .model import (
 )
 from .reader import (
     Section,
+    between,
     http_url,
     level_check,
     nonempty,
     port_number,
-    positive,
     topic_id,
 )
 
@@ -51,6 +51,15 @@ __all__ = [
 
 MAX_LOOKAHEAD = 30 * 86400
 """The longest ``banner.lookahead``: a month ahead is no longer a warning."""
+DAY = 86400
+MAX_INTERVAL = DAY
+"""The longest ``sources.*.interval``: a source polled less than daily is not a live source."""
+MAX_STALE_AFTER = 30 * DAY
+MAX_BACKOFF = DAY
+MAX_TIMEOUT = 600.0
+"""The longest connect or read timeout (seconds); ``http.total_timeout`` at most an hour."""
+MAX_BYTES = 1 << 30
+MAX_ITEMS = 10_000
 
 def _read_region(root: Section) -> Region:
     sec = root.section("region")
@@ -90,8 +99,11 @@ def _read_source(sources: Section, spec: SourceSpec) -> SourceConfig:
     src = sources.section(spec.name)
     enabled = src.get("enabled", bool, spec.enabled_by_default or spec.name in sources.data)
     url = src.get("url", str, spec.url, check=http_url)
-    interval = src.get("interval", int, spec.interval, check=positive)
-    stale_after = src.get("stale_after", int, spec.default_stale_after(interval), check=positive)
+    interval = src.get("interval", int, spec.interval,
+                       check=between(0, MAX_INTERVAL, " seconds (a day)", above=True))
+    stale_after = src.get("stale_after", int, min(spec.default_stale_after(interval),
+                                                   MAX_STALE_AFTER),
+                          check=between(0, MAX_STALE_AFTER, " seconds (30 days)", above=True))
     if stale_after < interval:
         raise ConfigError(
             f"must be at least the interval ({interval} s), got {stale_after}",
@@ -209,7 +221,7 @@ def _read(root: Section, path: Path | None) -> Config:
 
     fd = root.section("feeds")
     feeds = Feeds(
-        max_items=fd.get("max_items", int, 100, check=positive),
+        max_items=fd.get("max_items", int, 100, check=between(0, MAX_ITEMS, above=True)),
         title=fd.get("title", str, f"Aktuellt i {region.name}", check=nonempty),
         description=fd.get(
             "description", str,
@@ -220,11 +232,16 @@ def _read(root: Section, path: Path | None) -> Config:
 
     hp = root.section("http")
     http = HttpSettings(
-        connect_timeout=hp.get("connect_timeout", float, 5.0, check=positive),
-        read_timeout=hp.get("read_timeout", float, 20.0, check=positive),
-        max_bytes=hp.get("max_bytes", int, 5_000_000, check=positive),
-        backoff_max=hp.get("backoff_max", int, 3600, check=positive),
-        total_timeout=hp.get("total_timeout", float, 60.0, check=positive),
+        connect_timeout=hp.get("connect_timeout", float, 5.0,
+                               check=between(0, MAX_TIMEOUT, " seconds", above=True)),
+        read_timeout=hp.get("read_timeout", float, 20.0,
+                            check=between(0, MAX_TIMEOUT, " seconds", above=True)),
+        max_bytes=hp.get("max_bytes", int, 5_000_000,
+                         check=between(0, MAX_BYTES, " bytes", above=True)),
+        backoff_max=hp.get("backoff_max", int, 3600,
+                           check=between(0, MAX_BACKOFF, " seconds (a day)", above=True)),
+        total_timeout=hp.get("total_timeout", float, 60.0,
+                             check=between(0, 6 * MAX_TIMEOUT, " seconds", above=True)),
     )
     hp.finish()
 
@@ -261,6 +278,7 @@ def load(path: Path | str | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {str(path)!r}: {exc}") from exc
     try:
+        _refuse_duplicate_keys(yaml.compose(raw, Loader=yaml.SafeLoader), path)
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -268,6 +286,26 @@ def load(path: Path | str | None = None) -> Config:
         problem = getattr(exc, "problem", exc)
         raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from exc
     return from_dict(data, path.resolve())
+
+
+def _refuse_duplicate_keys(node: yaml.Node | None, path: Path, where: str = "") -> None:
+    """A key given twice in one mapping is an error naming it and both lines (YAML itself would
+    silently keep the last one: a setting the operator believes in would be ignored)."""
+    if isinstance(node, yaml.MappingNode):
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            dotted = f"{where}.{key}" if where else key
+            line = key_node.start_mark.line + 1
+            if key in lines and key != "<<":
+                raise ConfigError(
+                    f"given twice in {path}, at lines {lines[key]} and {line} (YAML would keep"
+                    " the last one without a word): remove one", dotted)
+            lines[key] = line
+            _refuse_duplicate_keys(value_node, path, dotted)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _refuse_duplicate_keys(item, path, f"{where}[{index}]")
 
 
 def known_keys() -> set[str]:

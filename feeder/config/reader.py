@@ -107,6 +107,23 @@ def positive(value: float) -> str | None:
     return None if value > 0 else f"must be greater than 0, got {value}"
 
 
+def between(low: float, high: float, unit: str = "", *, above: bool = False
+            ) -> Callable[[float], str | None]:
+    """A check for ``low <= value <= high`` (``above``: ``low < value``), saying the bounds.
+    Every number feeder computes with has an upper bound: a year of seconds overflows nothing,
+    10**12 seconds overflows the dates computed from it."""
+    def check(value: float) -> str | None:
+        if (value > low if above else value >= low) and value <= high:
+            return None
+        lower = f"greater than {_num(low)}" if above else f"at least {_num(low)}"
+        return f"must be {lower} and at most {_num(high)}{unit}, got {_num(value)}"
+    return check
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
 def port_number(value: int) -> str | None:
     return None if 1 <= value <= 65535 else f"must be a port number 1-65535, got {value}"
 

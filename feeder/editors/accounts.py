@@ -4,8 +4,16 @@ live in :mod:`feeder.store.editors`, reached through the store's public methods.
 - Passwords: ``hashlib.scrypt`` (memory-hard) with a random 16-byte salt per password. The stored
   string carries its parameters (``scrypt$N$r$p$salt$hash``), so they can be raised later without
   breaking old hashes. Defaults follow OWASP's minimum for scrypt: N=2**17, r=8, p=1 (128 MiB,
-  about half a second here); an :class:`Accounts` runs at most :data:`KDF_SLOTS` computations at
-  once, which bounds the memory a burst of logins can take.
+  about half a second here).
+- The hashing work of a sign-in is budgeted for the whole process (:class:`KdfBudget`,
+  :data:`BUDGET`): at most :data:`KDF_SLOTS` computations at once (which bounds the memory and
+  leaves a CPU to serving), at most :data:`KDF_QUEUE` more waiting for their turn (each at most
+  :data:`KDF_WAIT` s), and at most :data:`KDF_PER_MINUTE` in any minute, whatever addresses they
+  come from. Beyond that a sign-in is refused at once with :class:`KdfBusy` (HTTP 429 with
+  ``Retry-After``), before any hashing: a flood of wrong passwords from many addresses cannot tie
+  up the web server's threads or CPU, so the published files, ``/healthz`` and requests with a
+  valid API token (a SHA-256, no KDF) stay fast. Hashing a new password (the CLI) waits for a
+  slot, without the budget.
 - API tokens: 32 random bytes (``fdr_`` + URL-safe base64), shown once; only their SHA-256 is
   stored. Rotating replaces the hash, so the old token stops working at once.
 - Roles: ``editor`` may publish notices up to ``warning``; ``severe`` and ``critical`` need
@@ -22,9 +30,14 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from ..errors import AuthError, InputError, NotFoundError, quote
@@ -34,7 +47,8 @@ from ..store import Store
 from ..text import clean_text
 
 __all__ = [
-    "EDITOR_MAX_LEVEL", "ROLES", "Accounts", "Editor", "RoleError", "authorize", "check_name",
+    "BUDGET", "EDITOR_MAX_LEVEL", "ROLES", "Accounts", "Editor", "KdfBudget", "KdfBusy",
+    "RoleError", "authorize", "check_name",
     "check_password", "check_role", "hash_password", "new_token", "token_digest",
     "verify_password",
 ]
@@ -48,8 +62,14 @@ SALT_BYTES = 16
 KEY_BYTES = 32
 MAX_N = 2**20
 """Stored hashes asking for more than this are refused (a tampered row must not eat the RAM)."""
-KDF_SLOTS = 2
-"""scrypt computations one :class:`Accounts` runs at once (each takes 128 MiB)."""
+KDF_SLOTS = 1
+"""scrypt computations run at once in this process (each takes 128 MiB and a CPU)."""
+KDF_QUEUE = 4
+"""Sign-ins that may wait for a slot; one more is refused at once."""
+KDF_WAIT = 3.0
+"""Seconds a sign-in waits for a slot before it is refused."""
+KDF_PER_MINUTE = 30
+"""Sign-in hashes in any 60 s, from all addresses together (the global budget)."""
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -66,6 +86,73 @@ class RoleError(AuthError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, status=403)
+
+
+# ----------------------------------------------------------------------------- the KDF budget
+
+
+class KdfBusy(AuthError):
+    """Too many sign-ins being checked at once or this minute (HTTP 429 with Retry-After)."""
+
+    code = "busy"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many sign-ins at the moment; try again in {retry_after} s",
+                         status=429)
+        self.retry_after = retry_after
+
+
+class KdfBudget:
+    """The password-hashing work of sign-ins: ``slots`` at once, ``queue`` waiting (at most
+    ``wait`` seconds each), ``per_minute`` in any 60 s. :meth:`turn` raises :class:`KdfBusy`
+    beyond that, before any work."""
+
+    def __init__(self, slots: int = KDF_SLOTS, queue: int = KDF_QUEUE, wait: float = KDF_WAIT,
+                 per_minute: int = KDF_PER_MINUTE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.slots = threading.BoundedSemaphore(slots)
+        self.queue = queue
+        self.wait = wait
+        self.per_minute = per_minute
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._recent: deque[float] = deque()
+        self.refused = 0
+
+    def _refuse(self, retry_after: float) -> KdfBusy:
+        self.refused += 1
+        return KdfBusy(max(1, math.ceil(retry_after)))
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """One sign-in's hashing, or :class:`KdfBusy`."""
+        with self._lock:
+            now = self._clock()
+            while self._recent and self._recent[0] <= now - 60:
+                self._recent.popleft()
+            if len(self._recent) >= self.per_minute:
+                raise self._refuse(self._recent[0] + 60 - now)
+            if self._waiting >= self.queue:
+                raise self._refuse(1)
+            self._waiting += 1
+            self._recent.append(now)  # counted when admitted: a refused one costs nothing
+        try:
+            got = self.slots.acquire(timeout=self.wait)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        if not got:
+            raise self._refuse(1)
+        try:
+            yield
+        finally:
+            self.slots.release()
+
+
+BUDGET = KdfBudget()
+"""The process's budget, shared by every :class:`Accounts` (the web app has one; tests and the
+CLI may build more)."""
 
 
 # ----------------------------------------------------------------------------- passwords
@@ -186,19 +273,21 @@ def check_role(role: str) -> Role:
 class Accounts:
     """The editors of one store, with this instance's bound on concurrent scrypt runs."""
 
-    def __init__(self, store: Store, *, kdf_slots: int = KDF_SLOTS) -> None:
+    def __init__(self, store: Store, *, budget: KdfBudget | None = None) -> None:
         self.store = store
-        self._kdf_slots = threading.BoundedSemaphore(kdf_slots)
+        self.budget = budget or BUDGET
         self._dummy_hash: str | None = None
 
     # ------------------------------------------------------------------------- hashing
 
     def hash_password(self, password: str) -> str:
-        with self._kdf_slots:
+        """A new password's hash (waits for a slot; not budgeted: editors' accounts only)."""
+        with self.budget.slots:
             return hash_password(password)
 
     def verify_password(self, password: str, encoded: str) -> bool:
-        with self._kdf_slots:
+        """Check a sign-in's password, within the budget (:class:`KdfBusy` beyond it)."""
+        with self.budget.turn():
             return verify_password(password, encoded)
 
     def _burn_time(self, password: str) -> None:
@@ -236,7 +325,7 @@ class Accounts:
 
     def login(self, name: str, password: str) -> Editor | None:
         """The editor if name and password match, else None (in about the same time either
-        way)."""
+        way); :class:`KdfBusy` when the process's hashing budget is used up."""
         if len(password) > MAX_PASSWORD or not _encodable(password):
             return None
         wanted = lookup_name(name)

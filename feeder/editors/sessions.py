@@ -7,7 +7,8 @@ while it is unexpired, its MAC matches, its editor still exists and the editor's
 is unchanged: logging out (or a new password) bumps it, which ends every session of that editor.
 
 The cookie is ``HttpOnly``, ``SameSite=Strict``, ``Path=/``, and ``Secure`` when the request
-came over HTTPS (directly or as ``X-Forwarded-Proto: https`` from the reverse proxy).
+came over HTTPS (directly, or as ``X-Forwarded-Proto: https`` from a reverse proxy on loopback:
+:mod:`feeder.web.proxy` decides, nothing here reads that header).
 """
 
 from __future__ import annotations
@@ -102,10 +103,10 @@ class Signer:
 
 
 def is_https(conn: HTTPConnection) -> bool:
-    if conn.url.scheme == "https":
-        return True
-    forwarded = conn.headers.get("x-forwarded-proto", "")
-    return forwarded.split(",")[0].strip().lower() == "https"
+    """Whether the browser's request came over HTTPS: the request's scheme, which
+    :mod:`feeder.web.proxy` (the one place that trusts a proxy's headers) sets from
+    ``X-Forwarded-Proto`` when, and only when, the proxy is on loopback."""
+    return conn.url.scheme == "https"
 
 
 def current_editor(

@@ -70,14 +70,14 @@ MAX_ARTICLES = Setting(
     kind=int,
     default=10,
     doc="the most new articles fetched in one poll (the rest follow at the next polls)",
-    check=lambda v: None if v > 0 else f"must be greater than 0, got {v}",
+    check=lambda v: None if 0 < v <= 100 else f"must be greater than 0 and at most 100, got {v}",
 )
 ARTICLE_DELAY = Setting(
     key="article_delay",
     kind=float,
     default=1.0,
     doc="pause between two article fetches",
-    check=lambda v: None if v >= 0 else f"must be 0 or more, got {v}",
+    check=lambda v: None if 0 <= v <= 60 else f"must be 0 or more and at most 60 seconds, got {v}",
 )
 MAX_PAGES = Setting(
     key="max_pages",
@@ -86,7 +86,7 @@ MAX_PAGES = Setting(
     doc="the most list pages read in one poll: when every article on a page is new, the next"
         " page is read too, so that articles pushed off the first page between two polls are"
         " not lost",
-    check=lambda v: None if v > 0 else f"must be greater than 0, got {v}",
+    check=lambda v: None if 0 < v <= 20 else f"must be greater than 0 and at most 20, got {v}",
 )
 SPEC = SourceSpec(
     name=NAME,

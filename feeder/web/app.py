@@ -35,7 +35,7 @@ from .errors import exception_handlers
 from .health import healthz
 from .negotiate import choose
 from .proxy import ForwardedHeaders
-from .static import respond
+from .static import raw_response, respond
 
 log = logging.getLogger("feeder.web")
 
@@ -62,6 +62,16 @@ class FeederApp(Starlette):
                 await respond(entry, scope, send)
                 return
         await super().__call__(scope, receive, send)
+
+    def fast_answer(self, method: bytes, path: str, headers: list[tuple[bytes, bytes]]
+                    ) -> tuple[bytes, bytes] | None:
+        """A GET or HEAD of a published file answered below ASGI (the server's fast path,
+        :mod:`feeder.server`): (status line and headers, body), the same answer as the ASGI
+        path gives; None for anything else, which then goes through ASGI."""
+        entry = self.cache.lookup(path)
+        if entry is None:
+            return None
+        return raw_response(entry, method, headers)
 
 
 def create_app(

@@ -4,12 +4,16 @@ Only names on the allow-list are ever looked up: the product's output names, one
 configured topic under ``topics/`` and top-level stylesheets (``*.xsl``, ``*.css``). A request
 path is never joined onto the folder, so there is no path to traverse.
 
-Each lookup costs one ``stat``. When the file's (inode, size, mtime) differ from what is held,
-the file is read again (and its ``.gz`` sibling), so what another ``feeder`` process published
-meanwhile is served at once. Everything a response needs is computed at load time: the identity
-and gzip bytes, a strong ETag per representation, Last-Modified and the complete header lists.
-Nothing is compressed per request; if the publisher's ``.gz`` is missing or does not match the
-file (caught between two renames), the bytes are compressed once here instead.
+Each lookup costs one ``stat`` (not following a link). When the file's (inode, size, mtime)
+differ from what is held, the file is read again (and its ``.gz`` sibling), so what another
+``feeder`` process published meanwhile is served at once. Only regular files inside the folder
+are served (:func:`read_inside`): a symbolic link at any level below ``output_dir``, a FIFO, a
+socket or a device named like an output is refused without being read, so nothing here can
+leak a file from elsewhere or block the event loop. Everything a response needs is computed at
+load time: the identity and gzip bytes, a strong ETag per representation, Last-Modified and the
+complete header lists. Nothing is compressed per request; if the publisher's ``.gz`` is missing
+or does not match the file (caught between two renames), the bytes are compressed once here
+instead. The responses are also kept as HTTP/1.1 bytes (``Entry.raw``) for the server's fast path.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
+from http import HTTPStatus
 from pathlib import Path
 
 from ..config import Config
@@ -108,6 +113,10 @@ class Entry:
     """200 headers by (gzip, browser)."""
     not_modified: dict[tuple[bool, bool], Headers]
     """304 headers by (gzip, browser)."""
+    raw: dict[tuple[int, bool, bool], bytes]
+    """The same responses as HTTP/1.1 bytes, status line and header lines (each ending in
+    CRLF), by (status, gzip, browser): what the server's fast path writes before the ``date``
+    line and the blank line (:func:`feeder.web.static.raw_response`)."""
 
     def matches(self, if_none_match: bytes) -> bool:
         """Weak comparison, as RFC 9110 prescribes for If-None-Match, against both variants."""
@@ -157,11 +166,22 @@ def build_entry(name: str, key: tuple[int, int, int], mtime: int, body: bytes,
             else:
                 full.append((b"content-length", str(len(body)).encode()))
             headers[(use_gzip, browser)] = full
+    raw = {}
+    for variant in headers:
+        raw[(200, *variant)] = raw_head(200, headers[variant])
+        raw[(304, *variant)] = raw_head(304, not_modified[variant])
     return Entry(
         name=name, key=key, body=body, gzip_body=gzip_body, etag=etag, gzip_etag=gzip_etag,
         mtime=mtime, negotiates_type=kind.browser_type is not None, headers=headers,
-        not_modified=not_modified,
+        not_modified=not_modified, raw=raw,
     )
+
+
+def raw_head(status: int, headers: Headers) -> bytes:
+    """``HTTP/1.1 <status> <phrase>`` and the header lines, each ending in CRLF."""
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode("ascii")]
+    lines += [name + b": " + value + b"\r\n" for name, value in headers]
+    return b"".join(lines)
 
 
 def _gzip_for(body: bytes, candidate: bytes | None) -> bytes | None:
@@ -206,30 +226,25 @@ class OutputCache:
             target = (path[1:], os.path.join(self.root, path[1:]))
         name, full = target
         try:
-            st = os.stat(full)
+            st = os.stat(full, follow_symlinks=False)
         except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):  # gone, a link, a FIFO, a folder ...
             self._entries.pop(name, None)
             return None
         entry = self._entries.get(name)
         if entry is not None and entry.key == (st.st_ino, st.st_size, st.st_mtime_ns):
             return entry
-        return self._load(name, full)
+        return self._load(name)
 
-    def _load(self, name: str, full: str) -> Entry | None:
-        try:
-            with open(full, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                if not stat.S_ISREG(st.st_mode):
-                    return None
-                body = fh.read()
-        except OSError:
+    def _load(self, name: str) -> Entry | None:
+        loaded = read_inside(self.root, name)
+        if loaded is None:
             self._entries.pop(name, None)
             return None
-        try:
-            with open(f"{full}.gz", "rb") as fh:
-                candidate: bytes | None = fh.read()
-        except OSError:
-            candidate = None
+        st, body = loaded
+        twin = read_inside(self.root, f"{name}.gz")
+        candidate = twin[1] if twin is not None else None
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
         entry = build_entry(name, key, int(st.st_mtime), body, candidate)
         with self._lock:
@@ -257,3 +272,47 @@ class OutputCache:
             return sorted(n for n in os.listdir(self.root) if STYLE_PATH.fullmatch(f"/{n}"))
         except OSError:
             return []
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_DIR_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_CLOEXEC
+MAX_FILE = 64 * 1024 * 1024
+"""A published file larger than this is not served (the outputs are far smaller)."""
+
+
+def read_inside(root: Path, name: str) -> tuple[os.stat_result, bytes] | None:
+    """The stat and bytes of the regular file ``name`` (``a.rss``, ``topics/b.rss``) inside
+    ``root``, or None.
+
+    Every component below ``root`` is opened without following a symbolic link (a link there
+    is refused, wherever it points), and the file without blocking: a FIFO, a socket or a device
+    named like an output is refused before a byte is read, so nothing here can stall the event
+    loop. ``root`` itself may be a link (the operator's choice of folder).
+    """
+    parts = name.split("/")
+    try:
+        dir_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, _DIR_FLAGS, dir_fd=dir_fd)
+            os.close(dir_fd)
+            dir_fd = inner
+        fd = os.open(parts[-1], _OPEN_FLAGS, dir_fd=dir_fd)
+    except OSError:  # missing, a link (ELOOP, ENOTDIR), unreadable, out of descriptors ...
+        return None
+    finally:
+        os.close(dir_fd)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE:
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return st, b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

@@ -1,7 +1,9 @@
 """Errors to HTTP responses, in one place.
 
-Every error response of the web layer is JSON ``{"error": message, "field": name or null}``
-(``field`` names the input field at fault). Route code simply raises
+An error response is JSON ``{"error": message, "field": name or null}`` (``field`` names the
+input field at fault), except for a browser: a request whose ``Accept`` ranks ``text/html``
+above JSON (:func:`wants_html`) outside ``/api/`` gets a short Swedish HTML page with the same
+status and headers (:func:`html_page`; ``/admin/`` has its own pages). Route code simply raises
 :class:`~feeder.errors.FeederError` children (or Starlette's ``HTTPException``); the handlers
 installed by :func:`exception_handlers` answer them, and code that catches errors itself (the
 editors' routes, their security middleware) answers with :func:`error_response`. Each error
@@ -34,7 +36,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Send
+from starlette.types import Scope, Send
 
 from ..errors import AuthError, FeederError, PublishError, StoreError
 
@@ -104,8 +106,72 @@ def error_response(exc: BaseException) -> JSONResponse:
     return JSONResponse(body_for(exc), status_code=status, headers=headers_for(exc))
 
 
+SWEDISH = {
+    400: ("Felaktig begäran", "Adressen eller det som skickades går inte att läsa."),
+    401: ("Inloggning krävs", "Logga in för att fortsätta."),
+    403: ("Åtkomst nekad", "Du har inte behörighet till det här."),
+    404: ("Sidan finns inte", "Adressen leder inte till något här. Kontrollera stavningen."),
+    405: ("Metoden stöds inte", "Den här adressen kan bara läsas."),
+    413: ("För stort", "Det som skickades är för stort."),
+    429: ("För många förfrågningar", "Försök igen om en stund."),
+    431: ("För stora huvuden", "Förfrågan hade för stora huvuden."),
+    500: ("Något gick fel", "Ett internt fel uppstod. Försök igen senare."),
+    502: ("Källan svarar inte", "En källa svarade inte som väntat. Försök igen senare."),
+    503: ("Tillfälligt otillgänglig", "Tjänsten är tillfälligt otillgänglig. Försök igen om"
+          " en stund."),
+}
+
+
+def _q(params: list[str]) -> float:
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value.strip())
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def wants_html(accept: str) -> bool:
+    """Whether ``Accept`` ranks an HTML page above JSON (a browser, not an API client)."""
+    if len(accept) > 2000:  # no browser sends more; parse nothing unusual
+        return False
+    html = json_q = 0.0
+    for part in accept.split(","):
+        kind, *params = part.split(";")
+        kind = kind.strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            html = max(html, _q(params))
+        elif kind in ("application/json", "application/problem+json"):
+            json_q = max(json_q, _q(params))
+    return html > 0 and html > json_q
+
+
+def html_page(status: int) -> bytes:
+    """A short Swedish page for ``status`` (no details of the error: they are logged)."""
+    title, text = SWEDISH.get(status, (HTTPStatus(status).phrase, ""))
+    return (
+        '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n"
+        f"<p>{text}</p>\n<p><a href=\"/\">Till startsidan</a></p>\n</main>\n</body>\n</html>\n"
+    ).encode()
+
+
+def for_browser(path: str, accept: str | None) -> bool:
+    return accept is not None and not path.startswith("/api/") and wants_html(accept)
+
+
 async def _handle(request: Request, exc: Exception) -> Response:
-    return error_response(exc)
+    response = error_response(exc)
+    if for_browser(request.url.path, request.headers.get("accept")):
+        headers = {k: v for k, v in response.headers.items()
+                   if k.lower() not in ("content-type", "content-length")}
+        return Response(html_page(response.status_code), status_code=response.status_code,
+                        headers=headers, media_type="text/html; charset=utf-8")
+    return response
 
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -117,13 +183,23 @@ def exception_handlers() -> Mapping[Any, Handler]:
 
 
 async def send_error(
-    send: Send, status: int, message: str, headers: Mapping[str, str] | None = None
+    send: Send, status: int, message: str, headers: Mapping[str, str] | None = None,
+    *, scope: Scope | None = None,
 ) -> None:
-    """Answer at the ASGI level (the static fast path) with the same JSON shape."""
-    body = json.dumps({"error": message, "field": None}).encode()
+    """Answer at the ASGI level (the static fast path) with the same JSON shape, or the same
+    Swedish page a browser gets elsewhere (``scope`` given: its path and ``Accept``)."""
+    accept = None
+    if scope is not None:
+        accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"),
+                      None)
+    browser = scope is not None and for_browser(scope["path"], accept)
+    if browser:
+        body, ctype = html_page(status), b"text/html; charset=utf-8"
+    else:
+        body, ctype = json.dumps({"error": message, "field": None}).encode(), b"application/json"
     extra = {**ERROR_HEADERS, **(headers or {})}
     raw = [
-        (b"content-type", b"application/json"),
+        (b"content-type", ctype),
         (b"content-length", str(len(body)).encode()),
         *((k.lower().encode(), v.encode()) for k, v in extra.items()),
     ]

@@ -1,7 +1,10 @@
 """Client address and scheme from a reverse proxy on this host (nginx on loopback).
 
 Applied to the dynamic routes only (the static path needs neither). ``X-Forwarded-Proto`` and
-the last ``X-Forwarded-For`` hop are trusted only when the connection comes from loopback.
+the last ``X-Forwarded-For`` hop are trusted only when the connection comes from loopback, and
+only here: the rest of feeder reads the request's ``scheme`` and ``client`` as this middleware
+left them (the session cookie's ``Secure`` flag, the login throttle, the cross-origin check),
+never the headers themselves.
 """
 
 from __future__ import annotations

@@ -1,13 +1,17 @@
-"""The lean path: published files answered straight from :class:`OutputCache` at the ASGI level.
+"""The lean path: published files answered straight from :class:`OutputCache`.
 
-The app checks it before anything else (see :class:`feeder.web.app.FeederApp`), so a request for
-a feed or the banner costs one dict look-up, one ``stat``, a scan of the request headers and two
-``send`` calls with bytes and header lists computed when the file was loaded. Anything that is
-not a published file goes on to Starlette (``/healthz``, the API, the admin pages, and the 404).
+The server answers a kept-alive GET or HEAD of a published file below ASGI with
+:func:`raw_response` (:mod:`feeder.server`); through ASGI the app checks it before anything else
+(see :class:`feeder.web.app.FeederApp`) with :func:`respond`. Both decide with :func:`choose`,
+so they answer alike: a request for a feed or the banner costs one dict look-up, one ``stat``, a
+scan of the request headers and bytes and header lists computed when the file was loaded.
+Anything that is not a published file goes on to Starlette (``/healthz``, the API, the admin
+pages, and the 404).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from email.utils import parsedate_to_datetime
 
 from starlette.types import Scope, Send
@@ -101,14 +105,11 @@ def http_date(value: bytes) -> float | None:
     return result
 
 
-async def respond(entry: Entry, scope: Scope, send: Send) -> None:
-    """Answer a GET/HEAD (anything else: 405) for a published file from precomputed parts."""
-    method = scope["method"]
-    if method != "GET" and method != "HEAD":
-        await send_error(send, 405, "method not allowed", {"Allow": "GET, HEAD"})
-        return
+def choose(entry: Entry, headers: Iterable[tuple[bytes, bytes]]) -> tuple[bool, bool, bool]:
+    """(fresh, gzip, browser) for a GET/HEAD of ``entry`` with these request headers: whether
+    the answer is a 304, and which representation (by ``Accept-Encoding`` and ``Accept``)."""
     accept = encoding = if_none_match = if_modified_since = None
-    for name, value in scope["headers"]:
+    for name, value in headers:
         if name == b"accept-encoding":
             encoding = value
         elif name == b"if-none-match":
@@ -126,6 +127,16 @@ async def respond(entry: Entry, scope: Scope, send: Send) -> None:
         fresh = since is not None and entry.mtime <= since
     else:
         fresh = False
+    return fresh, use_gzip, browser
+
+
+async def respond(entry: Entry, scope: Scope, send: Send) -> None:
+    """Answer a GET/HEAD (anything else: 405) for a published file from precomputed parts."""
+    method = scope["method"]
+    if method != "GET" and method != "HEAD":
+        await send_error(send, 405, "method not allowed", {"Allow": "GET, HEAD"}, scope=scope)
+        return
+    fresh, use_gzip, browser = choose(entry, scope["headers"])
     if fresh:
         await send({"type": "http.response.start", "status": 304,
                     "headers": entry.not_modified[(use_gzip, browser)]})
@@ -135,3 +146,17 @@ async def respond(entry: Entry, scope: Scope, send: Send) -> None:
                 "headers": entry.headers[(use_gzip, browser)]})
     body = entry.gzip_body if use_gzip else entry.body
     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+
+def raw_response(entry: Entry, method: bytes, headers: Iterable[tuple[bytes, bytes]]
+                 ) -> tuple[bytes, bytes]:
+    """The same answer as :func:`respond` for a GET or HEAD, as bytes for the server's fast
+    path: (status line and header lines, body). The server adds its ``date`` line, the blank
+    line and the body."""
+    fresh, use_gzip, browser = choose(entry, headers)
+    if fresh:
+        return entry.raw[(304, use_gzip, browser)], b""
+    if method == b"HEAD":
+        return entry.raw[(200, use_gzip, browser)], b""
+    body = entry.gzip_body if use_gzip and entry.gzip_body is not None else entry.body
+    return entry.raw[(200, use_gzip, browser)], body

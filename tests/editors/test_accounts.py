@@ -236,7 +236,7 @@ def test_each_instance_bounds_its_concurrent_scrypt_runs(
                 running -= 1
 
     monkeypatch.setattr(accounts, "_scrypt", counting)
-    acc = Accounts(store, kdf_slots=2)
+    acc = Accounts(store, budget=accounts.KdfBudget(slots=2, queue=10, per_minute=100))
     encoded = accounts.hash_password("lösenordet")
     threads = [threading.Thread(target=acc.verify_password, args=("lösenordet", encoded))
                for _ in range(6)]

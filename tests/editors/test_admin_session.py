@@ -62,13 +62,22 @@ def test_login_sets_a_signed_httponly_samesite_strict_cookie(client: TestClient)
 
 
 def test_the_cookie_is_secure_behind_https(client: TestClient) -> None:
-    r = client.post("/admin/login", data={"name": "anna", "password": PASSWORDS["anna"]},
-                    headers={"X-Forwarded-Proto": "https"}, follow_redirects=False)
-    assert "Secure" in r.headers["set-cookie"]
+    proxied = TestClient(client.app, base_url="http://testserver", client=("127.0.0.1", 40000))
+    r = proxied.post("/admin/login", data={"name": "anna", "password": PASSWORDS["anna"]},
+                     headers={"X-Forwarded-Proto": "https"}, follow_redirects=False)
+    assert "Secure" in r.headers["set-cookie"]  # from the proxy on loopback
     secure = TestClient(client.app, base_url="https://testserver")
     r = secure.post("/admin/login", data={"name": "anna", "password": PASSWORDS["anna"]},
                     follow_redirects=False)
     assert "Secure" in r.headers["set-cookie"]
+
+
+def test_x_forwarded_proto_from_elsewhere_is_not_trusted(client: TestClient) -> None:
+    """Trusted only from the proxies X-Forwarded-For is trusted from (loopback: web/proxy.py)."""
+    remote = TestClient(client.app, base_url="http://testserver", client=("203.0.113.9", 40000))
+    r = remote.post("/admin/login", data={"name": "anna", "password": PASSWORDS["anna"]},
+                    headers={"X-Forwarded-Proto": "https"}, follow_redirects=False)
+    assert r.status_code == 303 and "Secure" not in r.headers["set-cookie"]
 
 
 @pytest.mark.parametrize(
