@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from ..app import Feeder
-from .cache import OutputCache
+from .cache import Entry, OutputCache
 from .context import Service, WebContext
 from .errors import exception_handlers
 from .health import healthz
@@ -51,13 +51,19 @@ class FeederApp(Starlette):
         super().__init__(**kwargs)
         self.cache = cache
 
+    def published(self, path: str, headers: Iterable[tuple[bytes, bytes]]) -> Entry | None:
+        """The published file that answers a request for ``path``: a browser asking for a
+        feed's address gets the feed's page (:func:`.negotiate.choose`), or the feed itself
+        while no page is published; None when ``path`` is no published file."""
+        chosen = choose(path, headers)
+        entry = self.cache.lookup(chosen)
+        if entry is None and chosen != path:
+            entry = self.cache.lookup(path)
+        return entry
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            path = scope["path"]
-            chosen = choose(path, scope["headers"])  # a browser gets a feed's page
-            entry = self.cache.lookup(chosen)
-            if entry is None and chosen != path:  # no page published (yet): the feed
-                entry = self.cache.lookup(path)
+            entry = self.published(scope["path"], scope["headers"])
             if entry is not None:
                 await respond(entry, scope, send)
                 return
@@ -67,8 +73,9 @@ class FeederApp(Starlette):
                     ) -> tuple[bytes, bytes] | None:
         """A GET or HEAD of a published file answered below ASGI (the server's fast path,
         :mod:`feeder.server`): (status line and headers, body), the same answer as the ASGI
-        path gives; None for anything else, which then goes through ASGI."""
-        entry = self.cache.lookup(path)
+        path gives (the same :meth:`published` choice); None for anything else, which then
+        goes through ASGI."""
+        entry = self.published(path, headers)
         if entry is None:
             return None
         return raw_response(entry, method, headers)

@@ -1,7 +1,7 @@
 """The published files of ``output_dir``, held in memory with their HTTP headers precomputed.
 
 Only names on the allow-list are ever looked up: the product's output names, one feed per
-configured topic under ``topics/`` and top-level stylesheets (``*.xsl``, ``*.css``). A request
+configured topic under ``topics/`` and top-level stylesheets (``*.css``). A request
 path is never joined onto the folder, so there is no path to traverse.
 
 Each lookup costs one ``stat`` (not following a link). When the file's (inode, size, mtime)
@@ -44,7 +44,7 @@ FIXED_NAMES = (
     "banner.html",
     "index.html",
 )
-STYLE_PATH = re.compile(r"/[a-z0-9][a-z0-9_-]{0,63}\.(?:xsl|css)")
+STYLE_PATH = re.compile(r"/[a-z0-9][a-z0-9_-]{0,63}\.css")
 
 _TYPES = {
     "rss": b"application/rss+xml; charset=utf-8",
@@ -52,7 +52,6 @@ _TYPES = {
     "json": b"application/json; charset=utf-8",
     "js": b"text/javascript; charset=utf-8",
     "html": b"text/html; charset=utf-8",
-    "xsl": b"text/xsl; charset=utf-8",
     "css": b"text/css; charset=utf-8",
 }
 FEED_JSON_TYPE = b"application/feed+json; charset=utf-8"
@@ -88,7 +87,7 @@ def kind_of(name: str) -> Kind:
         return Kind(FEED_JSON_TYPE, None, FEED_CACHE, cors=True)
     if is_feed and ext == "html":
         return Kind(_TYPES[ext], None, FEED_CACHE, cors=False, negotiated=True)
-    if ext in ("xsl", "css"):
+    if ext == "css":
         return Kind(_TYPES[ext], None, STYLE_CACHE, cors=False)
     return Kind(_TYPES[ext], None, PAGE_CACHE, cors=False)
 

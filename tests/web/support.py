@@ -41,7 +41,7 @@ def sample_outputs() -> dict[str, bytes]:
         "banner.js": f"/* {filler} */ (function () {{}})();",
         "banner.html": f"<!doctype html><p>{filler}</p>",
         "index.html": f"<!doctype html><title>Aktuellt</title><p>{filler}</p>",
-        "feed.xsl": f'<xsl:stylesheet version="1.0"><!-- {filler} --></xsl:stylesheet>',
+        "extra.css": f"/* {filler} */ body {{ margin: 0 }}",
     }
     return {name: text.encode() for name, text in files.items()}
 

@@ -252,7 +252,7 @@ def _headers(reply: bytes) -> dict[bytes, bytes]:
     (), ("Accept-Encoding: gzip",), ("Accept: text/html",), ("Accept-Encoding: gzip",
                                                            "Accept: text/html"),
 ])
-@pytest.mark.parametrize("path", ["/feed.atom", "/banner.json", "/", "/feed.xsl"])
+@pytest.mark.parametrize("path", ["/feed.atom", "/banner.json", "/", "/extra.css"])
 def test_the_fast_path_answers_as_asgi_does(site: Site, path: str, extra: tuple[str, ...]
                                              ) -> None:
     """A kept-alive HTTP/1.1 GET takes the fast path; with ``Connection: close`` the same

@@ -39,7 +39,7 @@ TYPES = {
     "banner.js": "text/javascript; charset=utf-8",
     "banner.html": "text/html; charset=utf-8",
     "index.html": "text/html; charset=utf-8",
-    "feed.xsl": "text/xsl; charset=utf-8",
+    "extra.css": "text/css; charset=utf-8",
 }
 
 
@@ -124,7 +124,7 @@ def test_vary_and_cache_control(site: Site) -> None:
 def test_cors_on_the_banner_and_the_feeds_only(site: Site) -> None:
     for name in FEEDS + BANNER:
         assert site.get(f"/{name}").header("access-control-allow-origin") == "*", name
-    for name in ("index.html", "feed.xsl"):
+    for name in ("index.html", "extra.css"):
         assert site.get(f"/{name}").header("access-control-allow-origin") is None, name
 
 
