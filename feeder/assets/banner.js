@@ -33,7 +33,7 @@
     smhi: ['SMHI:s varningar och meddelanden',
       'https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden'],
     krisinformation: ['krisinformation.se', 'https://www.krisinformation.se/'],
-    vma: ['Sveriges Radios sida om VMA', 'https://sverigesradio.se/vma']
+    vma: ['krisinformation.se', 'https://www.krisinformation.se/']
   };
   var STYLES = [
     ':host{all:initial;display:block;contain:content}',

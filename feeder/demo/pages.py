@@ -25,6 +25,16 @@ KOMMUN_PATH = "/demo/kommun.html"
 RELOAD_SECONDS = 5
 
 
+RESIZE_SNIPPET = """<script>
+  addEventListener('message', function (e) {
+    var frame = document.getElementById('lansvarningar');
+    if (frame && e.source === frame.contentWindow && e.data && e.data.feederBanner) {
+      frame.style.height = e.data.feederBanner.height + 'px';
+    }
+  });
+</script>"""
+"""The resizing snippet of docs/embed.md, as a webmaster would paste it (tests compare them)."""
+
 def kommun_page(public_url: str, *, scenario: bool) -> bytes:
     """The sample municipal page, embedding the banner published under ``public_url``."""
     template = Template(data_file("kommun.html").decode("utf-8"))
@@ -39,9 +49,10 @@ def kommun_page(public_url: str, *, scenario: bool) -> bytes:
         )
     base = escape(public_url, quote=True)
     script = f'<script src="{base}banner.js" data-kommun="2281" defer></script>'
-    iframe = (f'<iframe src="{base}banner.html"\n'
+    iframe = (f'<iframe id="lansvarningar" src="{base}banner.html"\n'
               '        title="Varningar och meddelanden från Länsstyrelsen Västernorrland"\n'
-              '        style="width:100%;height:9rem;border:0"></iframe>')
+              '        style="display:block;width:100%;height:13rem;border:0"></iframe>\n'
+              + RESIZE_SNIPPET)
     page = template.substitute(
         refresh=refresh, scenario_note=note,
         script=script, script_code=escape(script, quote=False),

@@ -13,15 +13,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["REFERENCE", "offset_to", "shift"]
+__all__ = ["ISO_TIME", "REFERENCE", "offset_to", "shift"]
 
 REFERENCE = datetime(2026, 6, 12, 10, 0, 0, tzinfo=UTC)
 """The moment the sample data is written around."""
 
-_ISO = re.compile(
+ISO_TIME = re.compile(
     r"(?<![\d-])(?P<date>\d{4}-\d\d-\d\d)[T ](?P<time>\d\d:\d\d(?::\d\d)?)(?P<frac>\.\d{1,6})?"
     r"(?P<zone>Z|[+-]\d\d:?\d\d)?(?!\d)"
 )
+"""An ISO 8601 date-time as the upstreams write them (``T`` or a space; seconds, fractions and
+a zone optional)."""
 _SLUG_DATE = re.compile(r"(?<=/)(?P<date>\d{4}-\d\d-\d\d)(?=-[A-Za-z0-9])")
 """A date opening a path segment: the county board's ``.../YYYY-MM-DD-slug.html``."""
 _REFERENCE_TIME = REFERENCE.time()
@@ -39,7 +41,7 @@ def shift(payload: bytes, offset: timedelta) -> bytes:
     by ``offset``; each time is written as it was (``2026-06-12T09:59:00.000Z`` keeps three
     decimals and ``Z``, ``+02:00`` stays ``+02:00``)."""
     text = payload.decode("utf-8")
-    text = _ISO.sub(lambda match: _move_time(match, offset), text)
+    text = ISO_TIME.sub(lambda match: _move_time(match, offset), text)
     text = _SLUG_DATE.sub(lambda match: _move_date(match["date"], offset), text)
     return text.encode("utf-8")
 

@@ -22,7 +22,8 @@ AUTHORITIES: Mapping[str, tuple[str, str]] = {
     "smhi": ("SMHI:s varningar och meddelanden",
              "https://www.smhi.se/vader/varningar-och-brandrisk/varningar-och-meddelanden"),
     "krisinformation": ("krisinformation.se", "https://www.krisinformation.se/"),
-    "vma": ("Sveriges Radios sida om VMA", "https://sverigesradio.se/vma"),
+    # VMA are also published on krisinformation.se, where MSB sends the public for more.
+    "vma": ("krisinformation.se", "https://www.krisinformation.se/"),
 }
 """Where people find a banner source's current warnings themselves: (link text, URL)."""
 

@@ -133,5 +133,5 @@ def test_alerts_beside_a_stale_source_carry_the_note(
     expect(page.locator(".fb-live")).to_contain_text(FIRE["title"])
     note = page.locator(".fb-stale")
     expect(note).to_have_text("Inga nya uppgifter från Sveriges Radio (VMA) sedan 12 juni 2026 "
-                              "kl. 10.50. Se Sveriges Radios sida om VMA.")
-    expect(note.get_by_role("link")).to_have_attribute("href", "https://sverigesradio.se/vma")
+                              "kl. 10.50. Se krisinformation.se.")
+    expect(note.get_by_role("link")).to_have_attribute("href", "https://www.krisinformation.se/")

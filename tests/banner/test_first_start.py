@@ -93,7 +93,7 @@ def test_nothing_says_all_clear_and_healthz_is_starting(offline: Offline) -> Non
         assert status == 200 and not ALL_CLEAR.search(page), name
         assert "Just nu går det inte att säga om det finns varningar" in page, name
         assert "Inga uppgifter från SMHI har kunnat hämtas sedan" in page, name
-        assert "https://sverigesradio.se/vma" in page, name
+        assert "https://www.krisinformation.se/" in page, name
     for name in ("feed.atom", "feed.json"):
         assert offline.get("/" + name)[0] == 200
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from feeder.app import Feeder
-from feeder.demo.pages import KOMMUN_PATH, kommun_page, routes
+from feeder.demo.pages import KOMMUN_PATH, RESIZE_SNIPPET, kommun_page, routes
 from feeder.web import create_app
 from tests.common import make_config
 
@@ -18,7 +18,8 @@ from tests.common import make_config
 def test_the_page_embeds_the_banner_by_script_and_by_iframe() -> None:
     page = kommun_page("http://127.0.0.1:8181/", scenario=False).decode()
     script = '<script src="http://127.0.0.1:8181/banner.js" data-kommun="2281" defer></script>'
-    iframe = re.search(r'<iframe src="http://127.0.0.1:8181/banner.html"[^>]*></iframe>', page)
+    iframe = re.search(r'<iframe id="lansvarningar" src="http://127.0.0.1:8181/banner.html"'
+                       r'[^>]*></iframe>', page)
     assert iframe and 'title="Varningar och meddelanden' in iframe[0]
     assert page.count(script) == 1
     assert "<div data-feeder-banner></div>" in page
@@ -27,6 +28,16 @@ def test_the_page_embeds_the_banner_by_script_and_by_iframe() -> None:
     assert html.escape(iframe[0], quote=False) in page
     assert 'http-equiv="refresh"' not in page
     assert "$" not in page  # every placeholder filled
+
+
+def test_the_iframe_is_the_one_docs_embed_md_gives_webmasters() -> None:
+    embed = (Path(__file__).resolve().parents[2] / "docs" / "embed.md").read_text(encoding="utf-8")
+    section = embed.split("## 2. The iframe", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"```html\n(.*?)```", section, re.S)
+    page = kommun_page("http://127.0.0.1:8181/", scenario=False).decode()
+    assert documented[1].strip() == RESIZE_SNIPPET  # the resizing snippet, as documented
+    frame = documented[0].strip().replace("https://varningar.example.se/", "http://127.0.0.1:8181/")
+    assert frame in page and RESIZE_SNIPPET in page
 
 
 def test_with_the_scenario_it_reloads_itself_and_says_why() -> None:

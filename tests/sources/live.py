@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from feeder.config import Config
+from feeder.demo.timeshift import ISO_TIME, shift
 from feeder.fetch import Fetcher
 from feeder.model import Item
 from feeder.poll import PollOutcome, poll_source
@@ -40,35 +41,15 @@ PATHS = {
     "lansstyrelsen": "/vasternorrland/om-oss/nyheter-och-press/nyheter---vasternorrland.html",
 }
 
-_ISO = re.compile(
-    r"(?<![\d-])(?P<date>\d{4}-\d\d-\d\d)[T ](?P<time>\d\d:\d\d(?::\d\d)?)(?P<frac>\.\d{1,6})?"
-    r"(?P<zone>Z|[+-]\d\d:?\d\d)?(?!\d)"
-)
-
-
-def shift_times(payload: bytes, offset: timedelta) -> bytes:
-    """``payload`` with every ISO 8601 date-time in it moved by ``offset``, each written as it
-    was (``2021-09-16T12:56:49.033Z`` stays three decimals and ``Z``; ``+02:00`` stays
-    ``+02:00``)."""
-
-    def move(match: re.Match[str]) -> str:
-        zone = match["zone"] or ""
-        text = f"{match['date']}T{match['time']}{match['frac'] or ''}"
-        moved = datetime.fromisoformat(text) + offset
-        seconds = match["time"].count(":") == 2
-        out = moved.strftime("%Y-%m-%dT%H:%M" + (":%S" if seconds else ""))
-        if match["frac"]:
-            digits = len(match["frac"]) - 1
-            out += "." + f"{moved.microsecond:06d}"[:digits]
-        return out + zone
-
-    return _ISO.sub(move, payload.decode("utf-8")).encode("utf-8")
+shift_times = shift
+"""``payload`` with every ISO 8601 date-time in it moved by an offset, each written as it was:
+the demo's own :func:`feeder.demo.timeshift.shift` (one helper for both)."""
 
 
 def times_in(payload: bytes) -> list[datetime]:
     """Every ISO 8601 time in ``payload`` that carries a zone, as aware UTC, in order."""
     found = []
-    for match in _ISO.finditer(payload.decode("utf-8")):
+    for match in ISO_TIME.finditer(payload.decode("utf-8")):
         if match["zone"]:
             text = match[0].replace("Z", "+00:00").replace(" ", "T")
             found.append(datetime.fromisoformat(text).astimezone(UTC))
