@@ -36,6 +36,7 @@ from .reader import (
     Section,
     between,
     http_url,
+    hub_url,
     level_check,
     nonempty,
     port_number,
@@ -227,6 +228,7 @@ def _read(root: Section, path: Path | None) -> Config:
             "description", str,
             f"Varningar, meddelanden och nyheter för {region.name}.", check=nonempty,
         ),
+        websub_hub=fd.get("websub_hub", str, None, check=hub_url),
     )
     fd.finish()
 

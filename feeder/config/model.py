@@ -45,6 +45,9 @@ class Feeds:
     max_items: int
     title: str
     description: str
+    websub_hub: str | None = None
+    """A WebSub hub: advertised in every RSS/Atom/JSON feed and notified after a publish that
+    changed a feed (:mod:`feeder.websub`); None: no hub."""
 
 
 @dataclass(frozen=True, slots=True)

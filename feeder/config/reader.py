@@ -129,9 +129,26 @@ def port_number(value: int) -> str | None:
 
 
 def http_url(value: str) -> str | None:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[" (an unclosed IPv6 address)
+        return f"must be an http(s) URL, got {value!r}"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"must be an http(s) URL, got {value!r}"
+    return None
+
+
+def hub_url(value: str) -> str | None:
+    """An http(s) URL that can go as it is into an XML attribute and an HTTP ``Link`` header:
+    printable ASCII without spaces, quotes, angle brackets or a fragment."""
+    problem = http_url(value)
+    if problem:
+        return problem
+    if not value.isascii() or any(c.isspace() or not c.isprintable() or c in '<>"\\`{}|^'
+                                  for c in value):
+        return f"must be a plain ASCII URL (percent-encode anything else), got {value!r}"
+    if "#" in value:
+        return f"must not have a fragment (#...), got {value!r}"
     return None
 
 

@@ -9,6 +9,11 @@ and RSS items credit it with ``dc:creator``; entries are added with ``order='app
 sorting; ids are the item's URL only when that URL is its identity, else a real ``urn:uuid:``,
 and the RSS ``guid`` is ``isPermaLink="true"`` only when it is the item's URL.
 
+With a WebSub hub (``feeds.websub_hub``) every feed names it next to its self link: Atom
+``<link rel="hub">`` between ``self`` and ``alternate``; RSS ``<atom:link rel="hub">`` right
+after the channel's self link (feedgen writes no other ``atom:link`` in RSS, so it is put in
+here, :func:`_rss_hub`).
+
 Plain-text elements (titles, the Atom subtitle, author names) carry ``&`` and ``<`` as
 hexadecimal character references (``&#x26;``, ``&#x3C;``), as the RSS Best Practices Profile
 asks: a title such as ``<Höga kusten>`` or one holding a literal ``&amp;`` is then read as text,
@@ -20,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime
+from xml.sax.saxutils import quoteattr
 
 from feedgen.feed import FeedGenerator
 
@@ -58,13 +64,25 @@ def _generator(spec: FeedSpec) -> FeedGenerator:
 
 def _links(fg: FeedGenerator, spec: FeedSpec, fmt: str) -> None:
     mime = "application/rss+xml" if fmt == "rss" else "application/atom+xml"
-    fg.link(
-        [
-            {"href": spec.url(fmt), "rel": "self", "type": mime},  # first: the self link
-            {"href": spec.base_url, "rel": "alternate", "type": "text/html"},  # last: RSS link
-        ],
-        replace=True,
-    )
+    links = [{"href": spec.url(fmt), "rel": "self", "type": mime}]  # first: the self link
+    if spec.hub is not None and fmt == "atom":  # RSS: see _rss_hub
+        links.append({"href": spec.hub, "rel": "hub"})
+    links.append({"href": spec.base_url, "rel": "alternate", "type": "text/html"})  # last
+    fg.link(links, replace=True)
+
+
+_RSS_SELF = re.compile(rb'\n( *)<atom:link href="[^"]*" rel="self"[^>]*/>')
+
+
+def _rss_hub(xml: bytes, hub: str) -> bytes:
+    """The WebSub hub as ``<atom:link rel="hub">`` right after the RSS channel's self link
+    (feedgen writes only the self link of its list in RSS)."""
+    found = _RSS_SELF.search(xml)
+    if found is None:  # feedgen always writes the self link: a changed feedgen
+        raise ValueError("no atom:link rel=self in the RSS channel to put the hub beside")
+    link = b'\n' + found.group(1) + b'<atom:link href=' + quoteattr(hub).encode() \
+        + b' rel="hub"/>'
+    return xml[:found.end()] + link + xml[found.end():]
 
 
 def _add(fg: FeedGenerator, entry: Entry, spec: FeedSpec) -> None:
@@ -101,7 +119,8 @@ def plain_refs(xml: bytes) -> bytes:
 
 def _rss(fg: FeedGenerator, spec: FeedSpec) -> bytes:
     _links(fg, spec, "rss")
-    return plain_refs(bytes(fg.rss_str(pretty=True)))
+    xml = plain_refs(bytes(fg.rss_str(pretty=True)))
+    return xml if spec.hub is None else _rss_hub(xml, spec.hub)
 
 
 def _atom(fg: FeedGenerator, spec: FeedSpec) -> bytes:

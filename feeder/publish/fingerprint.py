@@ -67,7 +67,8 @@ def config_part(config: Config) -> list[object]:
         int(config.banner.min_level),
         config.banner.lookahead,
         banner_sources(config),
-        [config.feeds.max_items, config.feeds.title, config.feeds.description],
+        [config.feeds.max_items, config.feeds.title, config.feeds.description,
+         config.feeds.websub_hub],
         [[name, config.sources[name].stale_after] for name in config.enabled_sources],
         [[t.id, t.title, list(t.match)] for t in config.topics],
     ]

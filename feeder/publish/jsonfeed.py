@@ -53,15 +53,18 @@ def item(entry: Entry, about: str) -> dict[str, Any]:
 
 
 def document(spec: FeedSpec) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "version": VERSION,
         "title": spec.title,
         "home_page_url": spec.base_url,
         "feed_url": spec.url("json"),
         "description": spec.description,
         "language": "sv",
-        "items": [item(entry, spec.base_url + ABOUT) for entry in spec.entries],
     }
+    if spec.hub is not None:  # WebSub (feeds.websub_hub); feed_url is the topic
+        doc["hubs"] = [{"type": "WebSub", "url": spec.hub}]
+    doc["items"] = [item(entry, spec.base_url + ABOUT) for entry in spec.entries]
+    return doc
 
 
 def render(spec: FeedSpec) -> bytes:

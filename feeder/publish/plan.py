@@ -201,6 +201,7 @@ def make(
             updated=_updated(shown, statuses),
             region=region,
             topic_titles=topic_titles,
+            hub=config.feeds.websub_hub,
         )
 
     order = select.order(items, now)

@@ -24,6 +24,8 @@ class FeedSpec:
     """From data: the latest entry change (or stale moment), never the clock."""
     region: str
     topic_titles: Mapping[str, str] = field(default_factory=dict)
+    hub: str | None = None
+    """``feeds.websub_hub``: the WebSub hub the feed names (``rel="hub"``), or None."""
 
     def url(self, ext: str) -> str:
         """The absolute URL of this feed in format ``ext`` (``rss``, ``atom``, ``json``)."""

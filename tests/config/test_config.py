@@ -31,6 +31,13 @@ def test_empty_file_gives_working_defaults(tmp_path: Path) -> None:
     assert cfg.storage.database == tmp_path / "var" / "feeder.sqlite3"
     assert cfg.enabled_sources == ["smhi", "lansstyrelsen"]
     assert cfg.region.municipalities["2281"] == "Sundsvall"
+    assert cfg.feeds.websub_hub is None
+
+
+def test_a_websub_hub_is_read(tmp_path: Path) -> None:
+    cfg = config_mod.from_dict({"feeds": {"websub_hub": "https://hub.example.se/?x=1&y=2"}},
+                               tmp_path / "config.yaml")
+    assert cfg.feeds.websub_hub == "https://hub.example.se/?x=1&y=2"
 
 
 @pytest.mark.parametrize(
@@ -43,6 +50,15 @@ def test_empty_file_gives_working_defaults(tmp_path: Path) -> None:
         ({"region": []}, "region", "mapping"),
         ({"server": {"port": 70000}}, "server.port", "port"),
         ({"server": {"public_url": "ftp://x/"}}, "server.public_url", "http(s) URL"),
+        ({"server": {"public_url": "http://["}}, "server.public_url", "http(s) URL"),
+        ({"feeds": {"websub_hub": "mailto:hub@example.se"}}, "feeds.websub_hub", "http(s) URL"),
+        ({"feeds": {"websub_hub": "https://hub.example.se/a b"}}, "feeds.websub_hub",
+         "plain ASCII URL"),
+        ({"feeds": {"websub_hub": 'https://hub.example.se/"x'}}, "feeds.websub_hub",
+         "plain ASCII URL"),
+        ({"feeds": {"websub_hub": "https://hub.example.se/#x"}}, "feeds.websub_hub",
+         "fragment"),
+        ({"feeds": {"websub_hub": 5}}, "feeds.websub_hub", "must be a string"),
         ({"banner": {"min_level": "loud"}}, "banner.min_level", "unknown level"),
         ({"sources": {"smhi": {"interval": -5}}}, "sources.smhi.interval", "greater than 0"),
         ({"sources": {"smhi": {"interval": 600, "stale_after": 60}}},

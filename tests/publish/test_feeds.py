@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -208,3 +209,47 @@ def test_entries_of_the_same_second_get_distinct_atom_updated(
         e.findtext("a:updated", namespaces=ns) for e in alerts.findall("a:entry", ns)
     )
     assert root.findtext("a:updated", namespaces=ns) == max(values)
+
+
+HUB = "https://hub.example.se/websub?a=1&b=2"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _links(path: Path) -> list[tuple[str | None, str | None]]:
+    """(rel, href) of the feed-level links, in document order (RSS: the atom:link elements)."""
+    root = etree.fromstring(path.read_bytes())
+    parent = root.find("channel") if root.tag == "rss" else root
+    assert parent is not None
+    return [(e.get("rel"), e.get("href")) for e in parent.findall(f"{ATOM}link")]
+
+
+@pytest.mark.parametrize("name", ["feed", "alerts", f"topics/{TOPIC_ID}"])
+def test_a_websub_hub_is_named_beside_the_self_link(make_config: ConfigFactory,
+                                                     name: str) -> None:
+    cfg = make_config(feeds={"websub_hub": HUB})
+    with Store(cfg.storage.database) as store:
+        store.upsert(scenario(), NOW - HOUR)
+        publish(store, cfg, NOW)
+    out = cfg.storage.output_dir
+    # Atom: self first, the hub, the alternate last (feedgen's traps).
+    assert _links(out / f"{name}.atom") == [
+        ("self", f"{PUBLIC}{name}.atom"), ("hub", HUB), ("alternate", PUBLIC)]
+    # RSS: the hub as atom:link right after the self link; the channel's link stays the site.
+    assert _links(out / f"{name}.rss") == [("self", f"{PUBLIC}{name}.rss"), ("hub", HUB)]
+    channel = etree.fromstring((out / f"{name}.rss").read_bytes()).find("channel")
+    assert channel is not None and channel.findtext("link") == PUBLIC
+    for fmt in ("atom", "rss"):
+        parsed = parse(out / f"{name}.{fmt}")
+        assert {(ln.rel, ln.href) for ln in parsed.feed.links} >= {
+            ("hub", HUB), ("self", f"{PUBLIC}{name}.{fmt}")}
+    doc = json.loads((out / f"{name}.json").read_bytes())
+    assert doc["hubs"] == [{"type": "WebSub", "url": HUB}]
+    assert doc["feed_url"] == f"{PUBLIC}{name}.json"
+
+
+def test_no_hub_links_without_a_hub(site: Path) -> None:
+    for name in ("feed", "alerts", f"topics/{TOPIC_ID}"):
+        assert [rel for rel, _ in _links(site / f"{name}.atom")] == ["self", "alternate"]
+        assert [rel for rel, _ in _links(site / f"{name}.rss")] == ["self"]
+        assert "hubs" not in json.loads((site / f"{name}.json").read_bytes())
+        assert b"hub" not in (site / f"{name}.rss").read_bytes()

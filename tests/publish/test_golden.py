@@ -4,8 +4,9 @@ The scenario holds one of each kind of item (active, upcoming, scheduled, expire
 withdrawn, draft; each level; tagged by an editor, matched by a topic's words, matched through
 an HTML entity; two warning areas of the same second; a warning issued ahead, in the banner as
 upcoming; a stored title with ``<`` and a literal ``&amp;``), a stale source and one that never
-succeeded, two topics, and a cap that cuts some feeds. A change in any published byte fails
-here; when the change is deliberate, regenerate the files and review their diff:
+succeeded, two topics, and a cap that cuts some feeds (that case with a WebSub hub: its links).
+A change in any published byte fails here; when the change is deliberate, regenerate the files
+and review their diff:
 
     FEEDER_UPDATE_GOLDEN=1 python3 -m pytest -q tests/publish/test_golden.py
 """
@@ -42,7 +43,8 @@ TOPICS = [
 SOURCES = {"vma": {}}  # smhi and lansstyrelsen are on by default
 CASES: dict[str, dict[str, Any]] = {
     "mixed": {"topics": TOPICS, "sources": SOURCES},
-    "capped": {"topics": TOPICS, "sources": SOURCES, "feeds": {"max_items": 3},
+    "capped": {"topics": TOPICS, "sources": SOURCES,
+               "feeds": {"max_items": 3, "websub_hub": "https://hub.example.se/websub?a=1&b=2"},
                "banner": {"min_level": "warning"}},
 }
 
