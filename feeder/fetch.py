@@ -1,4 +1,5 @@
-"""HTTP for every source, in one place (``requests`` is imported here and nowhere else).
+"""HTTP for every source and the WebSub hub, in one place (``requests`` is imported here and
+nowhere else).
 
 Polite and robust:
 
@@ -12,6 +13,8 @@ Polite and robust:
   never half a document;
 - ``429`` and ``503`` carry ``retry_after`` (seconds) parsed from ``Retry-After``, which may be
   a number of seconds or an HTTP date.
+- :meth:`Fetcher.post` sends a form (the WebSub hub's ``hub.mode=publish``): no redirect
+  followed, the answer's body not read, its failures raised as a GET's are.
 
 Every failure is a :class:`~feeder.errors.SourceError` whose reason is one short sentence a
 person can act on ("HTTP 503 Service Unavailable", "timed out after 20 s", "response larger
@@ -30,12 +33,13 @@ import contextlib
 import math
 import socket
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from http.client import BadStatusLine, RemoteDisconnected
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -98,34 +102,39 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         s = self.settings
-        try:
-            resp = self._session().get(
-                url,
-                headers=headers,
-                timeout=(s.connect_timeout, s.read_timeout),
-                stream=True,
-                allow_redirects=True,
-            )
-        except requests.exceptions.ConnectTimeout as exc:
-            raise SourceError(
-                source,
-                f"cannot connect to {_host(url)}: timed out after {_secs(s.connect_timeout)}",
-            ) from exc
-        except requests.exceptions.ReadTimeout as exc:
-            raise SourceError(source, f"timed out after {_secs(s.read_timeout)}") from exc
-        except requests.exceptions.TooManyRedirects as exc:
-            raise SourceError(source, f"more than {MAX_REDIRECTS} redirects") from exc
-        except requests.exceptions.SSLError as exc:
-            raise SourceError(source, f"TLS error with {_host(url)}: {_root(exc)}") from exc
-        except requests.exceptions.ConnectionError as exc:
-            raise SourceError(source, _connection_reason(url, exc)) from exc
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema) as exc:
-            raise SourceError(source, f"invalid URL {url!r}: {exc}") from exc
-        except requests.exceptions.RequestException as exc:
-            raise SourceError(source, f"request failed: {_root(exc)}") from exc
+        resp = self._send("GET", url, source, headers=headers,
+                          timeout=(s.connect_timeout, s.read_timeout), allow_redirects=True)
         with resp:
             return self._finish(resp, source)
+
+    def post(
+        self,
+        url: str,
+        form: Mapping[str, str],
+        *,
+        source: str,
+        timeout: tuple[float, float] | None = None,
+    ) -> int:
+        """POST ``form`` (``application/x-www-form-urlencoded``) to ``url`` for ``source`` (a
+        WebSub hub, :mod:`feeder.websub`); the 2xx status it answered. ``timeout``: (connect,
+        read), by default ``http.connect_timeout`` and ``http.read_timeout``. Redirects are not
+        followed (a POST must not silently become a GET); the answer's body is not read.
+        Failures are raised as :meth:`get` raises them (an HTTP error status is an
+        :class:`HTTPStatusError` with ``retry_after`` from a 429 or 503)."""
+        s = self.settings
+        resp = self._send("POST", url, source, data=dict(form),
+                          timeout=timeout or (s.connect_timeout, s.read_timeout),
+                          allow_redirects=False, stream=True)
+        with resp:
+            status = resp.status_code
+            if status >= 400:
+                raise _status_error(resp, source)
+            if not 200 <= status < 300:
+                where = resp.headers.get("Location")
+                raise SourceError(
+                    source, f"unexpected HTTP {status} {_phrase(status, resp.reason)}"
+                    + (f" (to {where[:200]}; not followed)" if where else ""))
+            return status
 
     def close(self) -> None:
         with self._lock:
@@ -156,6 +165,32 @@ class Fetcher:
                 self._sessions.append(session)
         return session
 
+    def _send(self, method: str, url: str, source: str, **kwargs: Any) -> requests.Response:
+        """One request through this thread's session, every failure a :class:`SourceError`
+        with a reason a person can act on."""
+        kwargs.setdefault("stream", True)
+        timeout = kwargs["timeout"]
+        try:
+            return self._session().request(method, url, **kwargs)
+        except requests.exceptions.ConnectTimeout as exc:
+            raise SourceError(
+                source,
+                f"cannot connect to {_host(url)}: timed out after {_secs(timeout[0])}",
+            ) from exc
+        except requests.exceptions.ReadTimeout as exc:
+            raise SourceError(source, f"timed out after {_secs(timeout[1])}") from exc
+        except requests.exceptions.TooManyRedirects as exc:
+            raise SourceError(source, f"more than {MAX_REDIRECTS} redirects") from exc
+        except requests.exceptions.SSLError as exc:
+            raise SourceError(source, f"TLS error with {_host(url)}: {_root(exc)}") from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise SourceError(source, _connection_reason(url, exc)) from exc
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema) as exc:
+            raise SourceError(source, f"invalid URL {url!r}: {exc}") from exc
+        except requests.exceptions.RequestException as exc:
+            raise SourceError(source, f"request failed: {_root(exc)}") from exc
+
     def _finish(self, resp: requests.Response, source: str) -> Response:
         status = resp.status_code
         headers = resp.headers
@@ -165,13 +200,7 @@ class Fetcher:
         if status == 304:
             return Response(resp.url, status, b"", content_type, etag, last_modified, True)
         if status >= 400:
-            reason = f"HTTP {status} {_phrase(status, resp.reason)}"
-            retry_after = None
-            if status in (429, 503):
-                retry_after = parse_retry_after(headers.get("Retry-After"))
-                if retry_after is not None:
-                    reason += f" (retry after {math.ceil(retry_after)} s)"
-            raise HTTPStatusError(source, reason, status, retry_after=retry_after)
+            raise _status_error(resp, source)
         if not 200 <= status < 300:
             raise SourceError(source, f"unexpected HTTP {status} {_phrase(status, resp.reason)}")
         body = self._read_body(resp, source)
@@ -246,6 +275,18 @@ class Fetcher:
 
 
 # --------------------------------------------------------------------------------- helpers
+
+
+def _status_error(resp: requests.Response, source: str) -> HTTPStatusError:
+    """An answer with an HTTP error status, as an error (``Retry-After`` read on 429 and 503)."""
+    status = resp.status_code
+    reason = f"HTTP {status} {_phrase(status, resp.reason)}"
+    retry_after = None
+    if status in (429, 503):
+        retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+        if retry_after is not None:
+            reason += f" (retry after {math.ceil(retry_after)} s)"
+    return HTTPStatusError(source, reason, status, retry_after=retry_after)
 
 
 def _socket_of(resp: requests.Response) -> socket.socket | None:
