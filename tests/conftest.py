@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from feeder.config import Config
 from feeder.store import Store
 from tests.common import make_config
+from tests.websub_support import Hub
 
 
 @pytest.fixture
@@ -30,3 +32,15 @@ def fresh_kdf_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     from feeder.editors import accounts
 
     monkeypatch.setattr(accounts, "BUDGET", accounts.KdfBudget())
+
+
+@pytest.fixture
+def hub() -> Iterator[Hub]:
+    """A WebSub hub on its own loopback server (threaded: a held answer holds no one else)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    the_hub = Hub(server)
+    yield the_hub
+    the_hub.release()
+    server.clear()
+    server.stop()

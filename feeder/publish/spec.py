@@ -3,11 +3,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .entry import Entry, urn
+
+FEED_FORMATS = ("rss", "atom", "json")
+"""A feed's formats (:mod:`.feeds`, :mod:`.jsonfeed`): each carries its self link and, with a
+WebSub hub, the hub. The feed's HTML page (``.html``) carries neither."""
+_FEED_FILE = re.compile(rf"(feed|alerts|topics/[^/.]+)\.({'|'.join(FEED_FORMATS)})")
+
+
+def feed_url(base_url: str, name: str, ext: str) -> str:
+    """The absolute URL of feed ``name`` (``feed``, ``alerts``, ``topics/<id>``) in format
+    ``ext`` under ``base_url`` (``server.public_url``, ending in ``/``): the feed's self link,
+    JSON Feed's ``feed_url``, and so the WebSub topic (``hub.url``) and the ``Link`` header's
+    ``rel="self"`` (:mod:`feeder.websub`, :mod:`feeder.web.cache`)."""
+    return f"{base_url}{name}.{ext}"
+
+
+def feed_file(path: str) -> tuple[str, str] | None:
+    """(name, format) when ``path`` (relative to output_dir, as in ``PublishResult.changed``) is
+    a feed in one of :data:`FEED_FORMATS`: ``topics/vatten.atom`` → (``topics/vatten``,
+    ``atom``); None for anything else (the feeds' pages, the banner, the index)."""
+    found = _FEED_FILE.fullmatch(path)
+    return (found[1], found[2]) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +51,7 @@ class FeedSpec:
 
     def url(self, ext: str) -> str:
         """The absolute URL of this feed in format ``ext`` (``rss``, ``atom``, ``json``)."""
-        return f"{self.base_url}{self.name}.{ext}"
+        return feed_url(self.base_url, self.name, ext)
 
     @property
     def id(self) -> str:
