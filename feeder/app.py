@@ -40,6 +40,7 @@ from .sources import Source, build_sources
 from .status import statuses
 from .store import Store
 from .timeutil import utcnow
+from .websub import Notifier
 
 if TYPE_CHECKING:
     from .scheduler import Scheduler
@@ -87,6 +88,8 @@ class Feeder:
         self._publishing = threading.Lock()
         self._listeners: list[PublishListener] = []
         self._scheduler: Scheduler | None = None
+        self.websub: Notifier | None = None
+        """The WebSub notifier, once :meth:`notifier` made it (``/healthz`` reports it)."""
 
     def close(self) -> None:
         """Close what this instance opened (not a store or fetcher it was given)."""
@@ -187,6 +190,16 @@ class Feeder:
             poll_at_start=poll_at_start,
         )
         return self._scheduler
+
+    def notifier(self) -> Notifier | None:
+        """The WebSub notifier of ``feeds.websub_hub`` (None without the key): made once, told
+        of every publish of this instance, not started (``feeder run`` and the commands that
+        publish start and stop it)."""
+        if self.websub is None:
+            self.websub = Notifier.for_config(self.config, self.fetcher)
+            if self.websub is not None:
+                self.on_published(self.websub.published)
+        return self.websub
 
     def _publish_change(self, item: Item) -> None:
         try:

@@ -27,7 +27,8 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
@@ -192,6 +193,33 @@ def cmd_demo(args: argparse.Namespace, config: Config | None) -> int:
     ))
 
 
+HUB_WAIT = 10.0
+"""Seconds a command that published waits, at most, for the WebSub hub to be told."""
+
+
+@contextmanager
+def publishing(config: Config) -> Iterator[Feeder]:
+    """The Feeder of a command that publishes. With ``feeds.websub_hub``, the hub is told of the
+    feeds it changed before the command ends (retried while the command waits, at most
+    :data:`HUB_WAIT` seconds; what is left is logged and dropped): a one-shot command has no
+    later moment, and a ``feeder run`` beside it would not see the change as one."""
+    with Feeder(config) as feeder:
+        notifier = feeder.notifier()
+        if notifier is None:
+            yield feeder
+            return
+        notifier.start()
+        try:
+            yield feeder
+        except FeederError:  # stored or published in part: what changed is still announced
+            notifier.drain(HUB_WAIT)
+            raise
+        else:
+            notifier.drain(HUB_WAIT)
+        finally:
+            notifier.stop(wait=0)
+
+
 def _published(feeder: Feeder) -> tuple[str, bool]:
     """Publish; the lines saying what changed (and what could not be published), and whether
     every output was written. A failure says that what was stored stays."""
@@ -209,7 +237,7 @@ def _published(feeder: Feeder) -> tuple[str, bool]:
 
 
 def cmd_poll(args: argparse.Namespace, config: Config) -> int:
-    with Feeder(config) as feeder:
+    with publishing(config) as feeder:
         names = feeder.check_sources(args.sources)
         feeder.load_standing()
         outcomes = feeder.poll(names, force=args.force)
@@ -230,7 +258,7 @@ def cmd_poll(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, config: Config) -> int:
-    with Feeder(config) as feeder:
+    with publishing(config) as feeder:
         feeder.load_standing()
         published, complete = _published(feeder)
     print(published)
@@ -268,7 +296,7 @@ def notice_input(args: argparse.Namespace) -> NoticeInput:
 
 
 def cmd_notice_add(args: argparse.Namespace, config: Config) -> int:
-    with Feeder(config) as feeder:
+    with publishing(config) as feeder:
         item = feeder.add_notice(notice_input(args), actor=actor())
     print(item.id)
     return 0
@@ -278,7 +306,7 @@ def cmd_notice_update(args: argparse.Namespace, config: Config) -> int:
     data = notice_input(args)
     if not data.given():
         raise InputError("nothing to change: give at least one option", "options")
-    with Feeder(config) as feeder:
+    with publishing(config) as feeder:
         item = feeder.update_notice(args.id, data, actor=actor())
     print(item.id)
     return 0
@@ -299,7 +327,7 @@ def cmd_notice_list(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_notice_withdraw(args: argparse.Namespace, config: Config) -> int:
-    with Feeder(config) as feeder:
+    with publishing(config) as feeder:
         item = feeder.withdraw_notice(args.id, actor=actor())
     print(f"{item.id} withdrawn at {iso_z(item.updated)}")
     return 0

@@ -8,9 +8,10 @@ against its file (a crash between the two writes must not leave nginx serving an
 :func:`feeder.publish.repair`), loads the standing notices of config.yaml, takes the feeder's
 scheduler (polls, publishes) and the web app (the published files from memory, ``/healthz``, the
 routes other modules add) and serves on the bound socket. The web app's lifespan starts the
-scheduler and, on a stop signal, joins it before the process exits 0. Errors before anything runs
-(a database that cannot be opened) propagate as :class:`~feeder.errors.FeederError` for the CLI
-to report.
+scheduler and, on a stop signal, joins it before the process exits 0. With
+``feeds.websub_hub`` the WebSub notifier (:mod:`feeder.websub`) runs beside them, stopped last.
+Errors before anything runs (a database that cannot be opened) propagate as
+:class:`~feeder.errors.FeederError` for the CLI to report.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def run(config: Config, *, extra_routes: Sequence[BaseRoute] = ()) -> int:
 def _run(config: Config, sock: socket.socket, extra_routes: Sequence[BaseRoute]) -> int:
     scheduler: Scheduler | None = None
     with Feeder(config) as feeder:
+        notifier = feeder.notifier()  # feeds.websub_hub
         try:
             try:
                 repaired = repair(config)
@@ -101,6 +103,8 @@ def _run(config: Config, sock: socket.socket, extra_routes: Sequence[BaseRoute])
             if written:
                 log.info("standing notices from config.yaml written: %s", ", ".join(written))
             scheduler, cache = build(feeder)
+            if notifier is not None:
+                notifier.start()
             app = create_app(feeder, service=scheduler, cache=cache, extra_routes=extra_routes)
             log.info("feeder %s serving %s on http://%s:%d/", __version__,
                      config.storage.output_dir, config.server.host, config.server.port)
@@ -108,3 +112,5 @@ def _run(config: Config, sock: socket.socket, extra_routes: Sequence[BaseRoute])
         finally:
             if scheduler is not None:
                 scheduler.stop()  # already joined by the lifespan, unless uvicorn was forced out
+            if notifier is not None:
+                notifier.stop()  # what is still queued is dropped (logged)

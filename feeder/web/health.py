@@ -8,6 +8,10 @@ and the output folder only (never a fetch, never a publish).
 - ``starting`` (503): otherwise, while an enabled source has never succeeded (a first start
   without network): the outputs cannot yet say that there are no warnings;
 - ``ok`` (200): every source has answered and is fresh, and the last publish was complete.
+
+With ``feeds.websub_hub``, a ``websub`` block says how telling the hub goes (its host, the
+notifications waiting, the last one sent, the last failure and when): for the operator only,
+it never changes ``status`` (a hub is optional, and its readers still poll).
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ def health_report(feeder: Feeder, now: datetime) -> tuple[int, dict[str, Any]]:
         },
         "publish": published.report() if published is not None else dict(outcome.NEVER),
     }
+    if feeder.websub is not None:
+        body["websub"] = feeder.websub.report()
     return (200 if status == "ok" else 503), body
 
 
