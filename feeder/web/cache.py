@@ -14,6 +14,11 @@ load time: the identity and gzip bytes, a strong ETag per representation, Last-M
 complete header lists. Nothing is compressed per request; if the publisher's ``.gz`` is missing
 or does not match the file (caught between two renames), the bytes are compressed once here
 instead. The responses are also kept as HTTP/1.1 bytes (``Entry.raw``) for the server's fast path.
+
+With a WebSub hub (``feeds.websub_hub``) a feed's 200 answers (RSS, Atom, JSON Feed, not its
+HTML page) carry the hub and the feed's self URL as one ``Link`` header, as WebSub's discovery
+asks: made once per name when the cache is built, part of the precomputed headers of both
+paths.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 from ..config import Config
+from ..publish.spec import feed_file, feed_url
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -134,9 +141,27 @@ def _etag(digest: str, suffix: str = "") -> bytes:
     return f'"{digest}{suffix}"'.encode()
 
 
+def link_header(public_url: str, hub: str, name: str) -> bytes | None:
+    """The ``Link`` header of feed ``name`` (``feed.atom``, ``topics/<id>.rss``): the hub and
+    the feed's self URL (as its self link, percent-encoded where a header needs it); None for
+    anything that is not a feed."""
+    found = feed_file(name)
+    if found is None:
+        return None
+    urls = [_header_url(hub), _header_url(feed_url(public_url, *found))]
+    return f'<{urls[0]}>; rel="hub", <{urls[1]}>; rel="self"'.encode("ascii")
+
+
+def _header_url(url: str) -> str:
+    """``url`` as plain ASCII without spaces, quotes or angle brackets (an unchanged URL when
+    it was one; an IRI's other characters percent-encoded as UTF-8)."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
 def build_entry(name: str, key: tuple[int, int, int], mtime: int, body: bytes,
-                gz_candidate: bytes | None) -> Entry:
-    """Everything a response for ``name`` needs, computed once."""
+                gz_candidate: bytes | None, link: bytes | None = None) -> Entry:
+    """Everything a response for ``name`` needs, computed once; ``link``: its ``Link`` header
+    (:func:`link_header`), sent with the 200s."""
     kind = kind_of(name)
     gzip_body = _gzip_for(body, gz_candidate)
     digest = hashlib.blake2b(body, digest_size=16).hexdigest()
@@ -159,6 +184,8 @@ def build_entry(name: str, key: tuple[int, int, int], mtime: int, body: bytes,
             not_modified[(use_gzip, browser)] = common
             ctype = kind.browser_type if browser and kind.browser_type else kind.content_type
             full = [*common, (b"content-type", ctype), (b"x-content-type-options", b"nosniff")]
+            if link is not None:
+                full.append((b"link", link))
             if use_gzip and gzip_body is not None:
                 full += [(b"content-encoding", b"gzip"),
                          (b"content-length", str(len(gzip_body)).encode())]
@@ -200,11 +227,19 @@ def _gzip_for(body: bytes, candidate: bytes | None) -> bytes | None:
 class OutputCache:
     """The allow-listed files of one output folder, reloaded when they change on disk."""
 
-    def __init__(self, output_dir: Path, topic_ids: Iterable[str] = ()) -> None:
+    def __init__(self, output_dir: Path, topic_ids: Iterable[str] = (), *,
+                 public_url: str | None = None, hub: str | None = None) -> None:
+        """``hub`` (a WebSub hub) and ``public_url`` (the feeds' base): the feeds' ``Link``."""
         self.root = Path(output_dir)
         names = list(FIXED_NAMES)
         for tid in topic_ids:
             names += [f"topics/{tid}.{ext}" for ext in FEED_EXTENSIONS]
+        self._links: dict[str, bytes] = {}
+        if hub is not None and public_url is not None:
+            for name in names:
+                link = link_header(public_url, hub, name)
+                if link is not None:
+                    self._links[name] = link
         self._paths: dict[str, tuple[str, str]] = {
             f"/{n}": (n, os.path.join(self.root, n)) for n in names
         }
@@ -214,7 +249,8 @@ class OutputCache:
 
     @classmethod
     def for_config(cls, config: Config) -> OutputCache:
-        return cls(config.storage.output_dir, (t.id for t in config.topics))
+        return cls(config.storage.output_dir, (t.id for t in config.topics),
+                   public_url=config.server.public_url, hub=config.feeds.websub_hub)
 
     def lookup(self, path: str) -> Entry | None:
         """The current entry for a request path; None if not allowed or not published (yet)."""
@@ -245,7 +281,7 @@ class OutputCache:
         twin = read_inside(self.root, f"{name}.gz")
         candidate = twin[1] if twin is not None else None
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
-        entry = build_entry(name, key, int(st.st_mtime), body, candidate)
+        entry = build_entry(name, key, int(st.st_mtime), body, candidate, self._links.get(name))
         with self._lock:
             current = self._entries.get(name)
             # Two threads loading at once: keep the one read from the newer file.
