@@ -23,8 +23,9 @@ exception chained as its cause. An HTTP error status is a :class:`HTTPStatusErro
 status as data (``upstream_status``), so callers never read it from the message.
 
 Backoff after failures is not done here: :mod:`feeder.poll` records the failure and decides when
-to try again (honouring ``retry_after``). A :class:`Fetcher` keeps one ``requests.Session`` per
-thread (sessions are not guaranteed thread-safe), so the scheduler may poll sources in parallel.
+to try again (honouring ``retry_after``), as :mod:`feeder.websub` does for the hub. A
+:class:`Fetcher` keeps one ``requests.Session`` per thread (sessions are not guaranteed
+thread-safe), so the scheduler may poll sources in parallel.
 """
 
 from __future__ import annotations
