@@ -423,15 +423,30 @@ class GuardedProtocol(HttpToolsProtocol):
 
 
 def _protocol_for(app: ASGIApp) -> type[GuardedProtocol]:
+    cap = connection_cap()
+    limit_streams = getattr(app, "limit_streams", None)
+    if limit_streams is not None:  # streams (the live banner) may hold half the connections
+        limit_streams(cap // 2)
     return type("FeederProtocol", (GuardedProtocol,), {
         "fast": app if hasattr(app, "fast_answer") else None,
-        "cap": connection_cap(),
+        "cap": cap,
         "refused": [0, -1e9],
     })
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, checking every connection's timeouts once a second."""
+    """uvicorn's server, checking every connection's timeouts once a second, and telling the
+    app when it stops (``on_server_stop``: the app ends its streams, which would otherwise
+    hold the stop up for ``GRACEFUL_SHUTDOWN_SECONDS``)."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        on_stop = getattr(self.config.app, "on_server_stop", None)
+        if on_stop is not None:
+            try:
+                on_stop()
+            except Exception:
+                log.exception("the app failed to prepare for the stop")
+        await super().shutdown(sockets)
 
     async def on_tick(self, counter: int) -> bool:
         if counter % SWEEP_EVERY == 0:
