@@ -90,7 +90,7 @@ class FeederApp(Starlette):
     def fast_answer(self, method: bytes, path: str, headers: list[tuple[bytes, bytes]]
                     ) -> tuple[bytes, bytes] | None:
         """A GET or HEAD of a published file answered below ASGI (the server's fast path,
-        :mod:`feeder.server`): (status line and headers, body), the same answer as the ASGI
+        :mod:`feeder.server.protocol`): (status line and headers, body), the same answer as the ASGI
         path gives (the same :meth:`published` choice); None for anything else, which then
         goes through ASGI."""
         entry = self.published(path, headers)

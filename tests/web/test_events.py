@@ -3,12 +3,16 @@ client in :mod:`tests.web.sse`). banner.js following it in Chromium: tests/banne
 
 from __future__ import annotations
 
+import http.client
 import logging
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +25,8 @@ from feeder.web import create_app
 from feeder.web.app import FeederApp
 from feeder.web.events import HEARTBEAT_EVENT, POLL_FOR, banner_event
 from tests.builders import make_item
+from tests.common import make_config
+from tests.web.nginx import readable, run_nginx
 from tests.web.sse import EventStream
 from tests.web.support import Site, write_output
 
@@ -267,3 +273,37 @@ def test_banner_event_frames_every_line_of_the_document(
     event = banner_event(b'"abc"', document)
     assert event == b"event: banner\nid: abc\n" + b"".join(x + b"\n" for x in lines) + b"\n"
 
+
+
+def test_through_nginx_as_docs_nginx_feeder_conf_sets_it_up(site_config: Config) -> None:
+    # nginx serves banner.json from the folder, offering the events, and passes them on from
+    # feeder the moment they come (no buffering).
+    work = Path(tempfile.mkdtemp(prefix="feeder-nginx-"))
+    try:
+        config = make_config(work)
+        with Feeder(config) as feeder:
+            feeder.publish()
+            readable(work)
+            with BackgroundServer(create_app(feeder)) as server, \
+                    run_nginx(config.storage.output_dir, work, server.port) as port:
+                reply = Site(feeder, server).get("/banner.json")
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/banner.json")
+                via_nginx = conn.getresponse()
+                assert via_nginx.read() == reply.body
+                assert via_nginx.getheader("link") == reply.header("link")
+                assert via_nginx.getheader("access-control-expose-headers") == "Link"
+                conn.close()
+                with EventStream("127.0.0.1", port) as s:
+                    assert s.status == 200
+                    assert s.banner().data == reply.body.decode()
+                    now = utcnow()
+                    item = make_item(title="Vattenläcka i Härnösand", level=Level.SEVERE,
+                                     published=now, updated=now)
+                    feeder.store.upsert([item], now)
+                    feeder.publish(now)
+                    done = time.monotonic()
+                    assert "Vattenläcka i Härnösand" in s.banner(timeout=2).data
+                    assert time.monotonic() - done < 1.0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
