@@ -326,7 +326,7 @@ def main() -> int:
         if j in watch.seen:
             rows["json"].append(watch.seen[j] - at)
         for key, marks in (("live", live_marks), ("polled", polled_marks)):
-            shown = first_at_least(marks, j)  # type: ignore[arg-type]
+            shown = first_at_least(marks, j)
             if shown is not None:
                 rows[key].append(max(0.0, shown - at))
         mine = [t for t, _ in pings if at <= t < following]
