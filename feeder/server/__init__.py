@@ -1,4 +1,4 @@
-"""Running the web app: the only package that imports uvicorn (and httptools, in :mod:`.protocol`).
+"""Running the web app: this package alone imports uvicorn and httptools (:mod:`.protocol`).
 
 One process, one worker, one event loop (uvloop, httptools): the scheduler lives in this process,
 so a multi-worker server would poll once per worker. :func:`serve` runs in the foreground until
