@@ -1,5 +1,4 @@
-/*! feeder banner.js: the county's current alerts on any page (docs/embed.md). Data reaches the
- * page only as text and checked http(s) links; no innerHTML, no eval; styles in a shadow root. */
+/*! feeder banner.js (docs/embed.md): data only as text and checked links; no innerHTML, no eval */
 (function () {
   'use strict';
 
@@ -10,6 +9,7 @@
 
   var POLL_MS = 60000;
   var OFFLINE_NOTE_MS = 3 * POLL_MS;
+  var QUIET_MS = 60000;
   var MAX_TIMER_MS = 2147483647;
   var LEAD_FITS = 30;
   var LINE_FITS = 45;
@@ -38,7 +38,7 @@
   var STYLES = [
     ':host{all:initial;display:block;contain:content}',
     ':host([hidden]){display:none}',
-    '.fb{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;',
+    '.fb{font-family:system-ui,"Segoe UI",Roboto,Arial,sans-serif;',
     'font-size:max(1rem,16px);line-height:1.4;color:#1b1b1b;text-align:left}',
     '.fb *{box-sizing:border-box}',
     '.fb p,.fb ul,.fb h3{margin:0}',
@@ -97,26 +97,10 @@
   var kommunWanted = (script.getAttribute('data-kommun') || '').trim();
   var showStatus = (script.getAttribute('data-status') || '').trim().toLowerCase() === 'visa';
 
-  var host = null;
-  var createdHost = false;
-  var root = null;
-  var view = null;
-  var data = null;
-  var lastGood = 0;
-  var failing = false;
-  var shownKey = null;
-  var shownMain = null;
-  var shownCount = 0;
-  var expanded = false;
-  var opened = {};
-  var warned = false;
-  var expiryTimer = 0;
-  var pollTimer = 0;
-  var requested = 0;
-  var applied = 0;
-  var sheetCache;
-  var dismissed = null;
-  var dateFormat = null;
+  var host, root, view, data, shownKey, shownMain, createdHost, failing, warned,
+    expiryTimer, pollTimer, eventsUrl, live, liveTimer, sheetCache, dismissed, dateFormat;
+  var lastGood = 0, shownCount = 0, requested = 0, applied = 0, fails = 0, opened = {},
+    expanded = false;
 
   try {
     dateFormat = new Intl.DateTimeFormat('sv-SE', {
@@ -149,8 +133,7 @@
     dateFormat.formatToParts(new Date(ms)).forEach(function (part) { p[part.type] = part.value; });
     return p;
   }
-  /* Stockholm time as timeutil.swedish writes it: "12 juni 2026 kl. 09.58", or with the
-     weekday "lördag 13 juni kl. 18.00" (the year when it is not this year). */
+  /* As timeutil.swedish: "12 juni 2026 kl. 09.58", "lördag 13 juni kl. 18.00". */
   function formatTime(ms, weekday) {
     if (!dateFormat) return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
     var p = parts(ms);
@@ -195,7 +178,7 @@
     dismissed = map;
     try {
       window.localStorage.setItem(STORE_KEY, JSON.stringify(map));
-    } catch (e) { /* storage blocked: the choice lasts for this page view */ }
+    } catch (e) { /* blocked: the choice lasts for this page view */ }
   }
 
   function isDismissed(alert, map) {
@@ -261,8 +244,7 @@
     return String(value).trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
       .replace(/\s+kommun$/, '');
   }
-  /* data-kommun as a code: "2281", "Sundsvall", "sundsvalls kommun" (case, å/ä/ö and
-     " kommun" do not matter); unknown: a console warning, and every alert. */
+  /* data-kommun: "2281", "Sundsvall", "sundsvalls kommun"; unknown: a warning, all alerts. */
   function kommun() {
     if (!kommunWanted) return null;
     var wanted = fold(kommunWanted);
@@ -326,16 +308,14 @@
     var a = el('a', null, text);
     a.href = href;
     a.rel = 'noopener';
-    if (hidden) a.appendChild(el('span', 'fb-sr', hidden));
+    if (hidden) a.append(el('span', 'fb-sr', hidden));
     return a;
   }
 
   function noteView(gap, className) {
     var p = el('p', className, gap.text);
     if (gap.link) {
-      p.appendChild(document.createTextNode(' Se '));
-      p.appendChild(link(gap.link[0], gap.link[1]));
-      p.appendChild(document.createTextNode('.'));
+      p.append(' Se ', link(gap.link[0], gap.link[1]), '.');
     }
     return p;
   }
@@ -380,9 +360,9 @@
     if (sheet && root.adoptedStyleSheets !== undefined) {
       root.adoptedStyleSheets = [sheet];
     } else {
-      root.appendChild(el('style', null, STYLES));
+      root.append(el('style', null, STYLES));
     }
-    // The live regions exist before their content changes, so that a new alert is announced.
+    // Live regions exist before their content, so that a new alert is announced.
     view = { wrap: el('section', 'fb') };
     view.wrap.lang = 'sv';
     view.status = el('div', 'fb-live-idle');
@@ -390,10 +370,8 @@
     view.alert = el('div', 'fb-live-idle');
     view.alert.setAttribute('role', 'alert');
     view.rest = el('div', 'fb-rest');
-    view.wrap.appendChild(view.status);
-    view.wrap.appendChild(view.alert);
-    view.wrap.appendChild(view.rest);
-    root.appendChild(view.wrap);
+    view.wrap.append(view.status, view.alert, view.rest);
+    root.append(view.wrap);
     if (createdHost) document.body.insertBefore(host, document.body.firstChild);
     return true;
   }
@@ -401,7 +379,7 @@
   function button(className, text, hidden) {
     var b = el('button', className, text);
     b.type = 'button';
-    if (hidden) b.appendChild(el('span', 'fb-sr', hidden));
+    if (hidden) b.append(el('span', 'fb-sr', hidden));
     return b;
   }
   function bodyView(alert, id) {
@@ -410,10 +388,10 @@
     alert.blocks.forEach(function (b) {
       if (b.type === 'list') {
         var ul = el('ul');
-        list(b.items).forEach(function (item) { ul.appendChild(el('li', null, str(item))); });
-        body.appendChild(ul);
+        list(b.items).forEach(function (item) { ul.append(el('li', null, str(item))); });
+        body.append(ul);
       } else {
-        body.appendChild(el(b.type === 'heading' ? 'h3' : 'p', null, str(b.text)));
+        body.append(el(b.type === 'heading' ? 'h3' : 'p', null, str(b.text)));
       }
     });
     return body;
@@ -425,31 +403,29 @@
     var source = alert.source ? 'Källa: ' + alert.source : '';
     var line = alert.url ? (source ? source + ' · ' : '') + alert.urlText : source;
     var cut = alert.more || when.length > 2 * LINE_FITS || line.length > LINE_FITS;
-    var heading = el('p', 'fb-t');
-    heading.appendChild(el('span', 'fb-level', alert.levelName));
-    heading.appendChild(document.createTextNode(' '));
     var title = el('strong', 'fb-title', alert.title);
     title.id = id;
-    heading.appendChild(title);
-    box.appendChild(heading);
+    var heading = el('p', 'fb-t');
+    heading.append(el('span', 'fb-level', alert.levelName), ' ', title);
+    box.append(heading);
     var row = el('div', 'fb-row' + (cut ? ' fb-cut' : ''));
-    row.appendChild(el('p', 'fb-lead', alert.lead));
-    box.appendChild(row);
+    row.append(el('p', 'fb-lead', alert.lead));
+    box.append(row);
     if (cut) {
       var open = opened[alert.id] === true;
       var more = button('fb-x', open ? 'Visa mindre' : 'Visa mer', ' om ' + alert.title);
-      more.setAttribute('aria-expanded', open ? 'true' : 'false');
+      more.setAttribute('aria-expanded', String(open));
       more.setAttribute('aria-controls', id + 'b');
-      row.appendChild(more);
+      row.append(more);
       var body = bodyView(alert, id + 'b');
       body.hidden = !open;
       if (open) box.classList.add('fb-open');
-      box.appendChild(body);
+      box.append(body);
       more.addEventListener('click', function () {
         open = !open;
         opened[alert.id] = open;
         more.firstChild.nodeValue = open ? 'Visa mindre' : 'Visa mer';
-        more.setAttribute('aria-expanded', open ? 'true' : 'false');
+        more.setAttribute('aria-expanded', String(open));
         box.classList.toggle('fb-open', open);
         body.hidden = !open;
       });
@@ -458,23 +434,23 @@
       var hide = button('fb-dismiss', 'Dölj', ' meddelandet: ' + alert.title);
       hide.setAttribute('data-dismiss', alert.id);
       hide.addEventListener('click', function () { dismiss(alert); });
-      row.appendChild(hide);
+      row.append(hide);
     }
-    if (!row.lastChild.previousSibling && !alert.lead) box.removeChild(row);
-    if (when) box.appendChild(el('p', 'fb-meta fb-when', when));
+    if (!row.lastChild.previousSibling && !alert.lead) row.remove();
+    if (when) box.append(el('p', 'fb-meta fb-when', when));
     var meta = el('p', 'fb-meta fb-src');
-    if (alert.source) meta.appendChild(document.createTextNode('Källa: ' + alert.source));
+    if (alert.source) meta.append('Källa: ' + alert.source);
     if (alert.url) {
-      if (alert.source) meta.appendChild(document.createTextNode(' · '));
-      meta.appendChild(link(alert.urlText, alert.url, ' om ' + alert.title));
+      if (alert.source) meta.append(' · ');
+      meta.append(link(alert.urlText, alert.url, ' om ' + alert.title));
     }
-    if (meta.firstChild) box.appendChild(meta);
+    if (meta.firstChild) box.append(meta);
     if (isMain) box.setAttribute('data-main', '');
     return box;
   }
 
   function empty(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
+    node.textContent = '';
   }
 
   function render(byUser) {
@@ -503,11 +479,11 @@
       view.status.className = 'fb-live';
       empty(view.status);
       var box = el('div', 'fb-unknown');
-      box.appendChild(el('p', 'fb-lead', 'Just nu går det inte att säga om det finns varningar' +
+      box.append(el('p', 'fb-lead', 'Just nu går det inte att säga om det finns varningar' +
         (data.region ? ' för ' + str(data.region) : '') + '.'));
-      missing.forEach(function (g) { box.appendChild(noteView(g, 'fb-gap')); });
-      if (offline) box.appendChild(el('p', 'fb-gap', offline));
-      view.status.appendChild(box);
+      missing.forEach(function (g) { box.append(noteView(g, 'fb-gap')); });
+      if (offline) box.append(el('p', 'fb-gap', offline));
+      view.status.append(box);
       return;
     }
     if (!shown.length) {
@@ -515,7 +491,7 @@
       shownMain = null;
       expanded = false;
       if (root && createdHost) {
-        if (host.parentNode) host.parentNode.removeChild(host);
+        host.remove();
         host = null; root = null; view = null; createdHost = false;
       } else if (root) {
         empty(view.status); empty(view.alert); empty(view.rest);
@@ -543,39 +519,39 @@
     var item = alertView(main, 'fb-t0', true, now);
     if (main.id !== previousMain) item.classList.add('fb-new');
     empty(lead);
-    lead.appendChild(item);
+    lead.append(item);
 
     empty(view.rest);
     if (shown.length > 1) {
       var more = el('div', 'fb-more');
       var toggle = button('fb-toggle', (shown.length - 1) + ' till');
-      toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
+      toggle.setAttribute('aria-expanded', String(expanded));
       toggle.setAttribute('aria-controls', 'fb-list');
-      more.appendChild(toggle);
-      view.rest.appendChild(more);
+      more.append(toggle);
+      view.rest.append(more);
       var ul = el('ul', 'fb-list');
       ul.id = 'fb-list';
       ul.hidden = !expanded;
       toggle.addEventListener('click', function () {
         expanded = !expanded;
-        toggle.setAttribute('aria-expanded', expanded ? 'true' : 'false');
+        toggle.setAttribute('aria-expanded', String(expanded));
         ul.hidden = !expanded;
       });
       for (var i = 1; i < shown.length; i++) {
         var li = el('li');
-        li.appendChild(alertView(shown[i], 'fb-t' + i, false, now));
-        ul.appendChild(li);
+        li.append(alertView(shown[i], 'fb-t' + i, false, now));
+        ul.append(li);
       }
-      view.rest.appendChild(ul);
+      view.rest.append(ul);
     }
-    missing.forEach(function (g) { view.rest.appendChild(noteView(g, 'fb-stale')); });
-    if (offline) view.rest.appendChild(el('p', 'fb-stale', offline));
+    missing.forEach(function (g) { view.rest.append(noteView(g, 'fb-stale')); });
+    if (offline) view.rest.append(el('p', 'fb-stale', offline));
 
     if (focusMore) {
       var t = root.querySelector('.fb-toggle');
       if (t) t.focus();
     } else if (byUser || focusDismiss) {
-      var same = focusDismiss && root.querySelector('[data-dismiss="' + cssEscape(focusDismiss) + '"]');
+      var same = focusDismiss && root.querySelector('[data-dismiss="' + CSS.escape(focusDismiss) + '"]');
       var target = same || root.querySelector('#fb-t0');
       if (target) {
         if (!same) target.tabIndex = -1;
@@ -584,9 +560,6 @@
     }
   }
 
-  function cssEscape(value) {
-    return window.CSS && window.CSS.escape ? window.CSS.escape(value) : value.replace(/["\\]/g, '\\$&');
-  }
   function scheduleExpiry(shown, now) {
     if (expiryTimer) clearTimeout(expiryTimer);
     expiryTimer = 0;
@@ -599,45 +572,96 @@
       expiryTimer = setTimeout(function () { render(false); }, Math.min(next - now + 50, MAX_TIMER_MS));
     }
   }
-  function mark(what) {
-    try {
-      document.dispatchEvent(new CustomEvent('feeder-banner', {
-        detail: { ok: what === 'loaded', shown: shownCount }
-      }));
-    } catch (e) { /* very old browser: no events */ }
+  function mark(ok) {
+    document.dispatchEvent(new CustomEvent('feeder-banner', { detail: { ok: ok, shown: shownCount } }));
+  }
+
+  function accept(body, mine) {
+    if (!body || typeof body !== 'object' || !Array.isArray(body.alerts)) {
+      throw new Error('banner.json has no alerts list');
+    }
+    if (mine < applied) return;
+    applied = mine;
+    data = body;
+    lastGood = Date.now();
+    failing = false;
+    render(false);
+    mark(true);
   }
 
   function load() {
     var mine = ++requested;
-    if (pollTimer) clearTimeout(pollTimer);
+    clearTimeout(pollTimer);
     pollTimer = setTimeout(load, POLL_MS);
     return fetch(jsonUrl, { cache: 'no-cache', credentials: 'omit', mode: 'cors' })
       .then(function (response) {
         if (!response.ok) throw new Error('HTTP ' + response.status);
+        var m = /<([^>]*)>[^,]*text\/event-stream/.exec(response.headers.get('Link') || '');
+        eventsUrl = m ? new URL(m[1], response.url).href : null;
+        if (!liveTimer) listen();
         return response.json();
       })
-      .then(function (body) {
-        if (!body || typeof body !== 'object' || !Array.isArray(body.alerts)) {
-          throw new Error('banner.json has no alerts list');
-        }
-        if (mine < applied) return;
-        applied = mine;
-        data = body;
-        lastGood = Date.now();
-        failing = false;
-        render(false);
-        mark('loaded');
-      })
+      .then(function (body) { accept(body, mine); })
       .catch(function () {
         failing = true;
         if (data) render(false);
-        mark('failed');
+        mark(false);
       });
   }
 
+  /* Events, where banner.json's Link offers them: the poll rests. Trouble (an error, a buffering
+     proxy, two heartbeats unheard): poll, retry with backoff and jitter. */
+  function listen() {
+    if (live || !eventsUrl || !window.EventSource || document.hidden) return;
+    var es = live = new EventSource(eventsUrl);
+    function heard() {
+      clearTimeout(liveTimer);
+      liveTimer = setTimeout(function () { drop(es); }, QUIET_MS);
+      if (data && !failing) lastGood = Date.now();
+    }
+    heard();
+    es.addEventListener('message', heard);
+    es.addEventListener('error', function () { drop(es); });
+    es.addEventListener('poll', function (e) { drop(es, e.data * 1000); });
+    es.addEventListener('banner', function (e) {
+      try {
+        accept(JSON.parse(e.data), ++requested);
+      } catch (x) {
+        return drop(es);
+      }
+      heard();
+      fails = 0;
+      clearTimeout(pollTimer);
+    });
+  }
+
+  function quiet() {
+    if (live) live.close();
+    live = null;
+    clearTimeout(liveTimer);
+    liveTimer = 0;
+  }
+
+  function drop(es, wait) {
+    if (live !== es) return;
+    quiet();
+    liveTimer = setTimeout(function () {
+      liveTimer = 0;
+      listen();
+    }, (wait || Math.min(3e5, 2000 * Math.pow(2, fails++))) * (0.5 + Math.random()));
+    load();
+  }
+
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible' && Date.now() - lastGood >= POLL_MS) load();
-    else if (document.visibilityState === 'visible') render(false);
+    if (document.hidden) {
+      if (live) pollTimer = setTimeout(load, POLL_MS);
+      quiet();
+    } else if (Date.now() - lastGood >= POLL_MS) {
+      load();
+    } else {
+      render(false);
+      listen();
+    }
   });
 
   window.addEventListener('storage', function (event) {

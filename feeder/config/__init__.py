@@ -61,6 +61,8 @@ MAX_TIMEOUT = 600.0
 """The longest connect or read timeout (seconds); ``http.total_timeout`` at most an hour."""
 MAX_BYTES = 1 << 30
 MAX_ITEMS = 10_000
+MAX_EVENT_CLIENTS = 100_000
+"""``server.event_clients`` at most (the web server also keeps it below half its connections)."""
 
 def _read_region(root: Section) -> Region:
     sec = root.section("region")
@@ -208,6 +210,7 @@ def _read(root: Section, path: Path | None) -> Config:
     public_url = sv.get("public_url", str, f"http://{host}:{port}/", check=http_url)
     if not public_url.endswith("/"):
         public_url += "/"
+    event_clients = sv.get("event_clients", int, 500, check=between(0, MAX_EVENT_CLIENTS))
     sv.finish()
 
     bn = root.section("banner")
@@ -255,7 +258,8 @@ def _read(root: Section, path: Path | None) -> Config:
         path=path,
         region=region,
         storage=Storage(database=database, output_dir=output_dir),
-        server=Server(host=host, port=port, public_url=public_url),
+        server=Server(host=host, port=port, public_url=public_url,
+                      event_clients=event_clients),
         banner=Banner(min_level=min_level, lookahead=lookahead),
         feeds=feeds,
         http=http,

@@ -30,6 +30,9 @@ class Server:
     port: int
     public_url: str
     """The public base URL (ends in ``/``) under which output_dir is served: self links use it."""
+    event_clients: int = 500
+    """Most pages following ``/banner/events`` at once (beyond it they are told to poll);
+    0: no live banner (every page polls banner.json)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,9 +159,11 @@ def _header_url(url: str) -> str:
 
 
 def build_entry(name: str, key: tuple[int, int, int], mtime: int, body: bytes,
-                gz_candidate: bytes | None, link: bytes | None = None) -> Entry:
-    """Everything a response for ``name`` needs, computed once; ``link``: its ``Link`` header
-    (:func:`link_header`), sent with the 200s."""
+                gz_candidate: bytes | None, link: bytes | None = None,
+                extra: Headers | None = None) -> Entry:
+    """Everything a response for ``name`` needs, computed once; ``link``: its WebSub ``Link``
+    header (:func:`link_header`), sent with the 200s; ``extra``: more headers for every
+    response (200 and 304; :meth:`OutputCache.add_headers`)."""
     kind = kind_of(name)
     gzip_body = _gzip_for(body, gz_candidate)
     digest = hashlib.blake2b(body, digest_size=16).hexdigest()
@@ -181,6 +183,7 @@ def build_entry(name: str, key: tuple[int, int, int], mtime: int, body: bytes,
             ]
             if kind.cors:
                 common.append((b"access-control-allow-origin", b"*"))
+            common += extra or []
             not_modified[(use_gzip, browser)] = common
             ctype = kind.browser_type if browser and kind.browser_type else kind.content_type
             full = [*common, (b"content-type", ctype), (b"x-content-type-options", b"nosniff")]
@@ -245,12 +248,20 @@ class OutputCache:
         }
         self._paths["/"] = self._paths["/index.html"]
         self._entries: dict[str, Entry] = {}
+        self._extra: dict[str, Headers] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def for_config(cls, config: Config) -> OutputCache:
         return cls(config.storage.output_dir, (t.id for t in config.topics),
                    public_url=config.server.public_url, hub=config.feeds.websub_hub)
+
+    def add_headers(self, name: str, headers: Headers) -> None:
+        """Send ``headers`` with every response for the published file ``name`` (200 and 304;
+        e.g. ``Link`` to the live banner's events on banner.json)."""
+        with self._lock:
+            self._extra[name] = [*self._extra.get(name, []), *headers]
+            self._entries.pop(name, None)
 
     def lookup(self, path: str) -> Entry | None:
         """The current entry for a request path; None if not allowed or not published (yet)."""
@@ -281,7 +292,8 @@ class OutputCache:
         twin = read_inside(self.root, f"{name}.gz")
         candidate = twin[1] if twin is not None else None
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
-        entry = build_entry(name, key, int(st.st_mtime), body, candidate, self._links.get(name))
+        entry = build_entry(name, key, int(st.st_mtime), body, candidate,
+                            self._links.get(name), self._extra.get(name, []))
         with self._lock:
             current = self._entries.get(name)
             # Two threads loading at once: keep the one read from the newer file.

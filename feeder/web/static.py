@@ -1,10 +1,11 @@
 """The lean path: published files answered straight from :class:`OutputCache`.
 
 The server answers a kept-alive GET or HEAD of a published file below ASGI with
-:func:`raw_response` (:mod:`feeder.server`); through ASGI the app checks it before anything else
-(see :class:`feeder.web.app.FeederApp`) with :func:`respond`. Both decide with :func:`choose`,
-so they answer alike: a request for a feed or the banner costs one dict look-up, one ``stat``, a
-scan of the request headers and bytes and header lists computed when the file was loaded.
+:func:`raw_response` (:mod:`feeder.server.protocol`); through ASGI the app checks it before
+anything else (see :class:`feeder.web.app.FeederApp`) with :func:`respond`. Both decide with
+:func:`choose`, so they answer alike: a request for a feed or the banner costs one dict
+look-up, one ``stat``, a scan of the request headers and bytes and header lists computed when
+the file was loaded.
 Anything that is not a published file goes on to Starlette (``/healthz``, the API, the admin
 pages, and the 404).
 """

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from feeder.publish import assets
 from tests.banner.documents import make_config
+from tests.banner.live import LiveSite
 from tests.banner.site import COUNT_READS, Published, Site
 from tests.common import CHROMIUM, CHROMIUM_ARGS
 
@@ -45,6 +46,14 @@ def published(tmp_path: Path) -> Iterator[Published]:
     config = make_config(tmp_path, site.origin + "/")
     site.folder = config.storage.output_dir
     yield Published(site, config)
+    site.close()
+
+
+@pytest.fixture
+def live_site(tmp_path: Path) -> Iterator[LiveSite]:
+    """``feeder run``'s web app over output_dir: banner.json offers the live events."""
+    site = LiveSite(tmp_path)
+    yield site
     site.close()
 
 

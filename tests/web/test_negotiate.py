@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import http.client
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,13 +21,13 @@ from feeder.web import create_app
 from feeder.web.negotiate import choose, page_of
 from tests.builders import scenario
 from tests.common import NOW, TOPIC, make_config
+from tests.web.nginx import readable, run_nginx
 from tests.web.support import Reply, Site
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 READER = "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.8"
 FEEDS = ["feed.rss", "feed.atom", "alerts.rss", "alerts.atom",
          f"topics/{TOPIC['id']}.rss", f"topics/{TOPIC['id']}.atom"]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- the choice ---------------------------------------------------------------------------------
@@ -119,16 +115,6 @@ def test_without_a_published_page_a_browser_still_gets_the_feed(served: Site) ->
 
 # -- nginx with docs/nginx-feeder.conf ----------------------------------------------------------
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _get(port: int, path: str, **headers: str) -> Reply:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -144,45 +130,15 @@ def _get(port: int, path: str, **headers: str) -> Reply:
 
 @pytest.fixture
 def nginx() -> Iterator[tuple[int, Path]]:
-    if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed (apt-get install nginx)")
     # A folder nginx's workers (nobody, when run as root) can reach: not under pytest's 0700 one.
     tmp_path = Path(tempfile.mkdtemp(prefix="feeder-nginx-"))
-    config = make_config(tmp_path)
-    _publish(config)
-    out = config.storage.output_dir
-    for path in [tmp_path, *tmp_path.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    port = _free_port()
-    site = (ROOT / "docs" / "nginx-feeder.conf").read_text(encoding="utf-8")
-    site = site.replace("/var/cache/feeder/public", str(out))
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
-    folder = tmp_path / "nginx"
-    (folder / "tmp").mkdir(parents=True)
-    (folder / "site.conf").write_text(site, encoding="utf-8")
-    temp = " ".join(f"{kind}_temp_path {folder / 'tmp'};"
-                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (folder / "nginx.conf").write_text(
-        f"worker_processes 1;\ndaemon off;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'};\nevents {{ worker_connections 64; }}\n"
-        f"http {{\n  access_log off;\n  {temp}\n  include {folder / 'site.conf'};\n}}\n",
-        encoding="utf-8")
-    proc = subprocess.Popen([NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"nginx did not start: {proc.stderr.read()!r}")  # type: ignore[union-attr]
-                time.sleep(0.05)
-        yield port, out
+        config = make_config(tmp_path)
+        _publish(config)
+        readable(tmp_path)
+        with run_nginx(config.storage.output_dir, tmp_path) as port:
+            yield port, config.storage.output_dir
     finally:
-        proc.send_signal(signal.SIGQUIT)
-        proc.wait(10)
         shutil.rmtree(tmp_path, ignore_errors=True)
 
 

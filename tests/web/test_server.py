@@ -14,7 +14,7 @@ import pytest
 from feeder import server as server_mod
 from feeder.app import Feeder
 from feeder.config import Config
-from feeder.server import BackgroundServer
+from feeder.server import BackgroundServer, protocol
 from feeder.web import create_app
 from tests.web.support import Site, write_output
 
@@ -66,9 +66,9 @@ def status_of(reply: bytes) -> int:
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     """Timeouts short enough for a test, checked ten times a second."""
-    monkeypatch.setattr(server_mod, "IDLE_TIMEOUT", 0.5)
-    monkeypatch.setattr(server_mod, "HEAD_TIMEOUT", 1.0)
-    monkeypatch.setattr(server_mod, "KEEP_ALIVE", 1.0)
+    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 0.5)
+    monkeypatch.setattr(protocol, "HEAD_TIMEOUT", 1.0)
+    monkeypatch.setattr(protocol, "KEEP_ALIVE", 1.0)
     monkeypatch.setattr(server_mod, "SWEEP_EVERY", 1)
 
 
@@ -128,8 +128,8 @@ def read_reply(sock: socket.socket) -> bytes:
 @pytest.fixture
 def capped(monkeypatch: pytest.MonkeyPatch, site_config: Config,
            published: dict[str, bytes]) -> Iterator[Site]:
-    monkeypatch.setattr(server_mod, "MAX_CONNECTIONS", 20)
-    monkeypatch.setattr(server_mod, "IDLE_TIMEOUT", 1.0)
+    monkeypatch.setattr(protocol, "MAX_CONNECTIONS", 20)
+    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 1.0)
     monkeypatch.setattr(server_mod, "SWEEP_EVERY", 1)
     with Feeder(site_config) as feeder, BackgroundServer(create_app(feeder)) as server:
         yield Site(feeder, server)
@@ -171,7 +171,7 @@ def test_the_cap_stays_below_the_file_limit(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(resource, "getrlimit", lambda which: (128, 128))
     assert server_mod.connection_cap() == 128 - server_mod.FD_RESERVE
     monkeypatch.setattr(resource, "getrlimit", lambda which: (1_000_000, 1_000_000))
-    assert server_mod.connection_cap() == server_mod.MAX_CONNECTIONS
+    assert server_mod.connection_cap() == protocol.MAX_CONNECTIONS
     assert soft <= hard
 
 
