@@ -111,6 +111,11 @@ class BannerEvents:
         self._wake = asyncio.Event()
         self._watcher: asyncio.Task[None] | None = None
 
+    def report(self) -> dict[str, int]:
+        """The ``live_banner`` block of ``/healthz``: pages following now, the limit, and the
+        documents sent since the start (over all pages)."""
+        return {"clients": self.clients, "limit": self.limit, "sent": self.sent}
+
     # ------------------------------------------------------------------------- life
 
     def start(self) -> None:

@@ -11,11 +11,14 @@ and the output folder only (never a fetch, never a publish).
 
 With ``feeds.websub_hub``, a ``websub`` block says how telling the hub goes (its host, the
 notifications waiting, the last one sent, the last failure and when): for the operator only,
-it never changes ``status`` (a hub is optional, and its readers still poll).
+it never changes ``status`` (a hub is optional, and its readers still poll). Likewise a
+``live_banner`` block (where ``/banner/events`` is served): the pages following it now, the
+limit (``server.event_clients``, or half the connections), the documents sent since the start.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +32,10 @@ from ..timeutil import iso_z, utcnow
 from .context import context
 
 
-def health_report(feeder: Feeder, now: datetime) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body): 200 ``ok``, else 503 ``degraded`` or ``starting``."""
+def health_report(feeder: Feeder, now: datetime, live: Mapping[str, int] | None = None
+                  ) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body): 200 ``ok``, else 503 ``degraded`` or ``starting``. ``live``: the
+    live banner's figures (``live_banner``; they never change the status)."""
     current = feeder.statuses(now)
     published = outcome.latest(feeder.config.storage.output_dir)
     if any(s.stale for s in current.values()) or (
@@ -59,11 +64,15 @@ def health_report(feeder: Feeder, now: datetime) -> tuple[int, dict[str, Any]]:
     }
     if feeder.websub is not None:
         body["websub"] = feeder.websub.report()
+    if live is not None:
+        body["live_banner"] = dict(live)
     return (200 if status == "ok" else 503), body
 
 
 def healthz(request: Request) -> JSONResponse:
     """A plain (sync) endpoint: Starlette runs it in its thread pool, off the event loop."""
     ctx = context(request)
-    status, body = health_report(ctx.feeder, utcnow())
+    events = getattr(request.app, "events", None)
+    status, body = health_report(ctx.feeder, utcnow(),
+                                 events.report() if events is not None else None)
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

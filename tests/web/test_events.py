@@ -4,6 +4,7 @@ client in :mod:`tests.web.sse`). banner.js following it in Chromium: tests/banne
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import shutil
 import socket
@@ -196,6 +197,16 @@ def test_beyond_the_limit_a_client_is_told_to_poll(live: Live) -> None:
     while events.clients != 1:  # second, after "again" has gone too
         assert time.monotonic() < deadline, events.clients
         time.sleep(0.05)
+
+
+def test_healthz_counts_the_pages_following(live: Live) -> None:
+    served = live(event_clients=7)
+    site = served.site()
+    with served.stream() as s:
+        s.banner()
+        report = json.loads(site.get("/healthz").body)["live_banner"]
+        assert report == {"clients": 1, "limit": 7, "sent": 1}
+    assert "live_banner" not in json.loads(live(event_clients=0).site().get("/healthz").body)
 
 
 def test_the_limit_stays_below_half_of_the_servers_connections(
