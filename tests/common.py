@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import io
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from feeder import config as config_mod
 from feeder.cli import main
 from feeder.config import Config
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 6, 12, 10, 0, 0, tzinfo=UTC)
@@ -61,3 +70,27 @@ def run_cli(cfg: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
     finally:
         sys.stdin, sys.stdout, sys.stderr = old
     return code, out.getvalue(), err.getvalue()
+
+
+def wait_until(done: Callable[[], bool], timeout: float, what: str = "condition") -> None:
+    """Until ``done()`` holds (looked at every 50 ms); AssertionError after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"{what} not met in {timeout} s"
+        time.sleep(0.05)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium through Playwright, for one test module (the folders' ``browser``
+    fixtures; Playwright's sync API allows one running instance per thread)."""
+    from playwright.sync_api import sync_playwright  # only where a browser is wanted
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -8,25 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from feeder.publish import assets
 from tests.banner.documents import make_config
 from tests.banner.live import LiveSite
 from tests.banner.site import COUNT_READS, Published, Site
-from tests.common import CHROMIUM, CHROMIUM_ARGS
+from tests.common import chromium
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Chromium for one test module. Module scope, not session: Playwright's sync API allows one
     running instance per thread, and other test folders start their own (tests/editors)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ in Chromium (a plain module; the fixture is in conftest.py): banner.js, banner.j
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from feeder.server import BackgroundServer
 from feeder.web import create_app
 from feeder.web.app import FeederApp
 from tests.banner.documents import make_config
+from tests.common import wait_until
 
 
 class LiveSite:
@@ -52,11 +51,9 @@ class LiveSite:
         events = self.app.events
         return events.clients if events is not None else 0
 
-    def wait_for(self, done: Callable[[], bool], timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not done():
-            assert time.monotonic() < deadline, "timed out"
-            time.sleep(0.05)
+    def wait_for_clients(self, count: int, timeout: float = 10.0) -> None:
+        """Until ``count`` pages follow the events."""
+        wait_until(lambda: self.clients() == count, timeout, f"{count} event clients")
 
     def stop(self) -> None:
         self.server.stop()

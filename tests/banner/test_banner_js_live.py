@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from feeder.ladder import Level
 from tests.banner.documents import FIRE, alert_item, banner_doc, real_now
 from tests.banner.live import LiveSite
 from tests.banner.site import Site, host_page, wait_marks
+from tests.common import wait_until
 
 OFFER = {
     "link": '<banner/events>; rel="alternate"; type="text/event-stream"',
@@ -42,7 +42,7 @@ def open_live(page: Page, live_site: LiveSite, host_site: Site) -> list[str]:
     paths = record(page)
     page.goto(host_page(host_site, live_site.url("/banner.js")))
     wait_marks(page, "loaded")
-    live_site.wait_for(lambda: live_site.clients() == 1)
+    live_site.wait_for_clients(1)
     return paths
 
 
@@ -97,7 +97,7 @@ def test_offered_events_that_fail_fall_back_to_polling_and_are_retried(
     assert len(tried) == 1 and tried[0].status == 404
     expect(page.locator(".fb-live")).to_contain_text(FIRE["title"])
     page.clock.run_for(5_000)  # the first retry: 1 to 3 s (2 s, jittered)
-    wait_for(lambda: len(assets_site.seen("/lan/banner/events")) == 2)
+    wait_until(lambda: len(assets_site.seen("/lan/banner/events")) == 2, 5)
     for _ in range(12):  # a minute, in steps the page can answer between
         page.clock.run_for(5_000)
         time.sleep(0.2)
@@ -118,11 +118,11 @@ def test_events_that_stay_silent_are_given_up_and_retried(
     assets_site.put("/banner/events", "", "text/event-stream", delay=30)
     page.goto(host_page(host_site, assets_site.url("/banner.js")))
     wait_marks(page, "loaded")
-    wait_for(lambda: reads(paths, "banner/events") == 1)
+    wait_until(lambda: reads(paths, "banner/events") == 1, 5)
     page.clock.run_for(61_000)
     wait_marks(page, "loaded", 2)  # polled meanwhile
     page.clock.run_for(5_000)
-    wait_for(lambda: reads(paths, "banner/events") == 2)  # given up, and tried again
+    wait_until(lambda: reads(paths, "banner/events") == 2, 5)  # given up, and tried again
 
 
 def test_reconnects_after_a_server_restart(
@@ -137,7 +137,7 @@ def test_reconnects_after_a_server_restart(
     live_site.publish([fire], now + timedelta(seconds=1))  # while the server is down
     live_site.restart()
     expect(page.locator(".fb-live")).to_contain_text("Risk för skogsbrand", timeout=15_000)
-    live_site.wait_for(lambda: live_site.clients() == 1)  # following the new server
+    live_site.wait_for_clients(1)  # following the new server
     assert reads(paths, "banner/events") >= 2, paths
 
 
@@ -149,7 +149,7 @@ def test_a_page_beyond_the_limit_polls(page: Page, tmp_path: Path, host_site: Si
                      now)
         first = page.context.new_page()
         first.goto(host_page(host_site, site.url("/banner.js")))
-        site.wait_for(lambda: site.clients() == 1)
+        site.wait_for_clients(1)
         paths = record(page)
         page.goto(host_page(host_site, site.url("/banner.js"), path="/andra"))
         wait_marks(page, "loaded", 2)  # told to poll: it reads banner.json again at once
@@ -160,10 +160,3 @@ def test_a_page_beyond_the_limit_polls(page: Page, tmp_path: Path, host_site: Si
         first.close()
     finally:
         site.close()
-
-
-def wait_for(done: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)

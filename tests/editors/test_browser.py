@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from pytest_httpserver import HTTPServer
 
 from feeder import daemon, notices
@@ -27,7 +27,7 @@ from feeder.server import BackgroundServer
 from feeder.store import Store
 from feeder.timeutil import iso_z, utcnow
 from feeder.web import create_app
-from tests.common import AXE, CHROMIUM, CHROMIUM_ARGS, make_config
+from tests.common import AXE, chromium, make_config
 from tests.editors.support import PASSWORDS, Editors
 
 
@@ -77,10 +77,8 @@ def live(config: Config, store: Store, feeder: Feeder, editors: Editors) -> Iter
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

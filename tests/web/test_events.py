@@ -26,7 +26,7 @@ from feeder.web import create_app
 from feeder.web.app import FeederApp
 from feeder.web.events import HEARTBEAT_EVENT, POLL_FOR, banner_event
 from tests.builders import make_item
-from tests.common import make_config
+from tests.common import make_config, wait_until
 from tests.web.nginx import readable, run_nginx
 from tests.web.sse import EventStream
 from tests.web.support import Site, write_output
@@ -182,21 +182,17 @@ def test_beyond_the_limit_a_client_is_told_to_poll(live: Live) -> None:
         assert POLL_FOR <= int(told.data) <= POLL_FOR * 1.5  # spread so they do not return at once
         assert third.next() is None  # and the stream ends
     first.close()  # a place frees up once the server notices the client has gone
-    deadline = time.monotonic() + 5
-    while True:
+
+    def gets_a_stream() -> bool:
         with served.stream() as again:
             event = again.next()
         assert event is not None
-        if event.type == "banner":
-            break
-        assert time.monotonic() < deadline, "the closed client's place was never freed"
-        time.sleep(0.1)
+        return event.type == "banner"
+
+    wait_until(gets_a_stream, 5, "the closed client's place freed")
     events = served.app.events
     assert events is not None
-    deadline = time.monotonic() + 5
-    while events.clients != 1:  # second, after "again" has gone too
-        assert time.monotonic() < deadline, events.clients
-        time.sleep(0.05)
+    wait_until(lambda: events.clients == 1, 5, "second alone")  # after "again" has gone too
 
 
 def test_healthz_counts_the_pages_following(live: Live) -> None:
