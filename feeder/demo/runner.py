@@ -32,8 +32,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -156,35 +156,33 @@ def _raise_stopped(signum: int, frame: FrameType | None) -> None:
     raise _Stopped(signal.Signals(signum).name)
 
 
+STOPS = (signal.SIGTERM, signal.SIGINT)
+
+
 @contextmanager
-def _stoppable() -> Iterator[None]:
+def _on_stop(handler: Callable[[int, FrameType | None], Any] | int) -> Iterator[None]:
+    """SIGTERM and SIGINT handled by ``handler`` inside the block (in the main thread; signals
+    reach no other), the previous handlers after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in STOPS}
+    try:
+        yield
+    finally:
+        for sig, handler_before in previous.items():
+            signal.signal(sig, handler_before)
+
+
+def _stoppable() -> AbstractContextManager[None]:
     """SIGTERM and SIGINT end the setup with :class:`_Stopped` (so the folder is removed);
     while the server runs, :func:`feeder.server.serve` has its own handlers."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, _raise_stopped)
-                for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    return _on_stop(_raise_stopped)
 
 
-@contextmanager
-def _uninterrupted() -> Iterator[None]:
+def _uninterrupted() -> AbstractContextManager[None]:
     """No stop signal breaks the clean-up (it takes a moment)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, signal.SIG_IGN)
-                for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    return _on_stop(signal.SIG_IGN)
 
 
 @contextmanager
@@ -193,8 +191,7 @@ def _deferred_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    stops = {signal.SIGTERM, signal.SIGINT}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
         yield
     finally:
